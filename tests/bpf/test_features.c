@@ -5,7 +5,8 @@
  * probe reports without attaching really does attach and fire.
  *
  * TETRA_EXPECT_LOCKED_DOWN=1 says the kernel refuses kprobes, fentry and BPF LSM (our
- * development machines); elsewhere (the Debian VM) those are not asserted either way.
+ * development machines); TETRA_EXPECT_FULL_KERNEL=1 says it has all three and BPF is an
+ * active LSM (the Debian kernel of the VM lane). Without either, they are not asserted.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -44,6 +45,13 @@ static const unsigned int always_here[] = {
 };
 
 /* What a locked-down kernel refuses. */
+static const unsigned int full_kernel[] = {
+	TETRA_FEATURE_KPROBE,
+	TETRA_FEATURE_FENTRY,
+	TETRA_FEATURE_LSM_ACTIVE,
+	TETRA_FEATURE_LSM_LOADABLE,
+};
+
 static const unsigned int locked_down[] = {
 	TETRA_FEATURE_KPROBE,
 	TETRA_FEATURE_KPROBE_MULTI,
@@ -174,6 +182,12 @@ Test(features, matches_this_kernel_and_leaks_nothing)
 			cr_assert_not(f.available & BIT(locked_down[i]),
 				      "%s available on a kernel said to be locked down",
 				      tetra_feature_name(locked_down[i]));
+	if (env_is("TETRA_EXPECT_FULL_KERNEL", "1"))
+		for (size_t i = 0; i < sizeof(full_kernel) / sizeof(full_kernel[0]); i++)
+			cr_assert(f.available & BIT(full_kernel[i]),
+				  "%s unavailable on a full-featured kernel: %s",
+				  tetra_feature_name(full_kernel[i]),
+				  strerror(-f.error[full_kernel[i]]));
 	/* bpf_override_return() is only any use from kprobes */
 	if (f.available & BIT(TETRA_FEATURE_OVERRIDE_RETURN))
 		cr_assert(f.available & BIT(TETRA_FEATURE_KPROBE));
