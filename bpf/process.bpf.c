@@ -17,6 +17,8 @@
 struct exec_scratch {
 	char rec[sizeof(struct tetra_wire_exec) + EXEC_DATA_MAX];
 	char path[TETRA_WIRE_PATH_MAX + 256];
+	struct tetra_binary binary;
+	char binary_slack[TETRA_BINARY_MAX];	/* masked offset + masked length overrun */
 };
 
 struct {
@@ -25,6 +27,45 @@ struct {
 	__type(key, __u32);
 	__type(value, struct exec_scratch);
 } exec_scratch SEC(".maps");
+
+/*
+ * Binary per thread group, shared with the policy programs (matchBinaries). Sized by
+ * user space like the process cache; a full map only costs policies their binary.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct tetra_binary);
+} tetra_binaries SEC(".maps");
+
+/* Remember the absolute executed path: cwd + "/" + name when exec() got a relative one. */
+static __always_inline void remember_binary(struct exec_scratch *s, __u32 pid, const char *name,
+					    __u32 name_len, const char *cwd, __u32 cwd_len)
+{
+	struct tetra_binary *b = &s->binary;
+	__u32 off = 0;
+
+	if (name_len && name[0] != '/' && cwd_len < TETRA_BINARY_MAX - 1) {
+		cwd_len &= TETRA_BINARY_MAX - 1;
+		bpf_probe_read_kernel(b->path, cwd_len, cwd);
+		off = cwd_len;
+		if (off && off < TETRA_BINARY_MAX && b->path[(off - 1) & (TETRA_BINARY_MAX - 1)] != '/')
+			b->path[off++ & (TETRA_BINARY_MAX - 1)] = '/';
+		if (name_len >= 2 && name[0] == '.' && name[1] == '/') {
+			name += 2;
+			name_len -= 2;
+		}
+	}
+	off &= TETRA_BINARY_MAX - 1;
+	if (name_len > TETRA_BINARY_MAX - 1 - off)
+		name_len = TETRA_BINARY_MAX - 1 - off;
+	name_len &= TETRA_BINARY_MAX - 1;
+	bpf_probe_read_kernel(b->path + off, name_len, name);
+	b->len = (off + name_len) & (TETRA_BINARY_MAX - 1);
+	b->path[b->len] = '\0';
+	bpf_map_update_elem(&tetra_binaries, &pid, b, BPF_ANY);
+}
 
 static __always_inline void on_exec(struct task_struct *task, struct linux_binprm *bprm)
 {
@@ -88,6 +129,9 @@ static __always_inline void on_exec(struct task_struct *task, struct linux_binpr
 	e->cwd_len = len;
 	off = (off + len) & (4 * TETRA_WIRE_PATH_MAX - 1);
 
+	remember_binary(s, e->task.pid, data, e->filename_len, data + e->filename_len + e->args_len,
+			e->cwd_len);
+
 	len = tetra_read_cgroup_name(data + off, task);
 	e->cgroup_len = len;
 	off += len & (TETRA_WIRE_CGROUP_MAX - 1);
@@ -104,6 +148,14 @@ static __always_inline void on_fork(struct task_struct *child)
 	/* a new thread joins its group silently; only new thread groups are processes */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return;
+	{
+		__u32 ppid = BPF_CORE_READ(child, real_parent, tgid), pid = f.task.pid;
+		struct tetra_binary *b = bpf_map_lookup_elem(&tetra_binaries, &ppid);
+
+		pid = BPF_CORE_READ(child, tgid);
+		if (b)
+			bpf_map_update_elem(&tetra_binaries, &pid, b, BPF_ANY);
+	}
 	f.hdr.type = TETRA_WIRE_FORK;
 	f.hdr.ktime = bpf_ktime_get_boot_ns();
 	tetra_read_task(&f.task, child);
@@ -118,6 +170,8 @@ static __always_inline void on_exit(struct task_struct *task)
 	/* the thread group is gone only when its last thread exits */
 	if (BPF_CORE_READ(sig, live.counter) != 0)
 		return;
+	x.pid = BPF_CORE_READ(task, tgid);
+	bpf_map_delete_elem(&tetra_binaries, &x.pid);
 	x.hdr.type = TETRA_WIRE_EXIT;
 	x.hdr.ktime = bpf_ktime_get_boot_ns();
 	x.pid = BPF_CORE_READ(task, tgid);

@@ -27,7 +27,9 @@ vm_rc=0
 vm_status=skipped
 if [ "${TETRA_SKIP_VM:-0}" != 1 ]; then
 	vm_started=$SECONDS
-	tests/vm/run-vm.sh --build-dir "$build" --env TETRA_EXPECT_FULL_KERNEL=1 || vm_rc=$?
+	# emulated instructions are ~30x slower: a 1000-exec burst instead of 10 000
+	tests/vm/run-vm.sh --build-dir "$build" --env TETRA_EXPECT_FULL_KERNEL=1 \
+		--env TETRA_TEST_BURST=1000 || vm_rc=$?
 	vm_status=$vm_rc
 	echo "VM lane took $((SECONDS - vm_started)) s"
 fi

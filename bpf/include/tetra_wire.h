@@ -13,6 +13,7 @@
 #define TETRA_WIRE_EXEC		1
 #define TETRA_WIRE_FORK		2
 #define TETRA_WIRE_EXIT		3
+#define TETRA_WIRE_POLICY	4	/* struct tetra_wire_policy, tetra_policy_wire.h */
 
 /* Loss categories, as TETRA_LOST_* in include/tetra/event.h. */
 #define TETRA_WIRE_LOST_EXEC	0
@@ -79,6 +80,16 @@ struct tetra_wire_exit {
 	__u32 tid;		/* the last thread to exit */
 	__u32 exit_code;	/* wait status: signal in bits 0-6, status in bits 8-15 */
 	__u32 __pad;
+};
+
+/*
+ * What the process sensor remembers per thread group for policies: the executed path,
+ * absolute, as matchBinaries compares it.
+ */
+#define TETRA_BINARY_MAX 256
+struct tetra_binary {
+	__u32 len;		/* bytes before the NUL, < TETRA_BINARY_MAX */
+	char path[TETRA_BINARY_MAX];
 };
 
 /* The largest exec record: all buffers full. */

@@ -7,5 +7,6 @@
 #include <tetra/features.h>
 #include <tetra/event.h>
 #include <tetra/context.h>
+#include <tetra/policy.h>
 
 #endif /* TETRA_TETRA_H */
