@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "event.h"
+#include "policy_runtime.h"
 #include "sensor.h"
 
 #define DEFAULT_RING_BUFFER_BYTES (8u << 20)
@@ -109,6 +110,7 @@ TETRA_API void tetra_ctx_free(struct tetra_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	tetra__policies_free(ctx);
 	tetra__sensors_disable_all(ctx);
 	if (ctx->event_destroy)
 		ctx->event_destroy(ctx->event_user_data);

@@ -9,6 +9,7 @@
 #include "process_cache.h"
 
 struct tetra__process_sensor;
+struct tetra__policy_engine;
 
 struct tetra_ctx {
 	char node_name[256];
@@ -32,9 +33,15 @@ struct tetra_ctx {
 
 	struct tetra__process_cache *processes;
 	struct tetra__process_sensor *process_sensor;	/* NULL when disabled */
+	struct tetra__policy_engine *policy_engine;	/* NULL until a policy is added */
 
 	struct tetra_stats stats;	/* counters kept here; cache figures filled on read */
 	uint64_t lost_reported[TETRA_LOST_CATEGORIES];
+
+	/* plan.c: kernel features, probed once on first use (tetra__ctx_features()) */
+	struct tetra_features features;
+	int features_probed;
+	uint32_t policy_flags;		/* TETRA_POLICY_F_*, tetra_ctx_set_policy_flags() */
 };
 
 /* Record @fmt as the last error (and log it at TETRA_LOG_ERROR); returns @err. */

@@ -8,6 +8,8 @@
 #include <inttypes.h>
 #include <stdint.h>
 
+#include <tetra/policy.h>
+
 #include "encode.h"
 #include "event.h"
 #include "lib.h"
@@ -21,6 +23,7 @@ void tetra__out_text(struct tetra__out *o, const char *s);
 #define HEAD_EXEC "\xf0\x9f\x9a\x80 process "		/* U+1F680 rocket */
 #define HEAD_EXIT "\xf0\x9f\x92\xa5 exit    "		/* U+1F4A5 collision */
 #define HEAD_FORK "\xf0\x9f\x94\x80 fork    "		/* U+1F500 twisted arrows */
+#define HEAD_KPROBE "\xf0\x9f\x94\xa7 syscall "
 #define HEAD_LOST "\xe2\x9a\xa0\xef\xb8\x8f lost    "	/* U+26A0 U+FE0F warning sign */
 
 static const struct {
@@ -117,6 +120,22 @@ TETRA_API int tetra_event_to_compact(const struct tetra_event *ev, char *buf, si
 			tetra__out_fmt(&o, " SIG%" PRIu32, ev->exit_signal);
 		else
 			tetra__out_fmt(&o, " %" PRIu32, ev->exit_status);
+		break;
+	case TETRA_EVENT_PROCESS_KPROBE:
+		/* "🔧 syscall node /bin/sh __x64_sys_execve /usr/bin/id", plus the action taken */
+		tetra__out_str(&o, HEAD_KPROBE);
+		process_info(&o, ev);
+		tetra__out_str(&o, " ");
+		tetra__out_text(&o, ev->function_name ? ev->function_name : "");
+		for (uint32_t i = 0; i < ev->n_args && i < TETRA_EVENT_MAX_ARGS; i++) {
+			if (!ev->args[i].str)
+				continue;
+			tetra__out_str(&o, " ");
+			tetra__out_text(&o, ev->args[i].str);
+			break;
+		}
+		if (ev->action == TETRA_ACTION_SIGKILL)
+			tetra__out_str(&o, " SIGKILL");
 		break;
 	case TETRA_EVENT_LOST:
 		tetra__out_str(&o, HEAD_LOST);

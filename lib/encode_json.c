@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <tetra/policy.h>
+
 #include "encode.h"
 #include "event.h"
 #include "lib.h"
@@ -93,6 +95,8 @@ static const struct {
 
 /* Tetragon's docker field is the container id cut to 31 characters. */
 #define DOCKER_ID_LEN 31
+/* bytes of a char_buf argument the kernel side copies at most */
+#define TETRA_ARG_BYTES_MAX 1024
 
 /* Keys are literals of the encoder, never user data: no escaping needed. */
 static void key(struct tetra__out *o, int *n, const char *k)
@@ -296,6 +300,80 @@ static void lost_fields(struct tetra__out *o, int *n, const struct tetra_event *
 	}
 }
 
+static void kprobe_arg(struct tetra__out *o, const struct tetra__event_arg *a)
+{
+	int n = 0;
+
+	tetra__out_bytes(o, "{", 1);
+	switch (a->type) {
+	case TETRA_ARG_INT:
+	case TETRA_ARG_INT8:
+	case TETRA_ARG_INT16:
+	case TETRA_ARG_INT32:
+		key(o, &n, "int_arg");
+		tetra__out_fmt(o, "%" PRId32, (int32_t)a->value);
+		break;
+	case TETRA_ARG_UINT8:
+	case TETRA_ARG_UINT16:
+	case TETRA_ARG_UINT32:
+		key_u32(o, &n, "uint_arg", (uint32_t)a->value);
+		break;
+	case TETRA_ARG_INT64:
+		key(o, &n, "long_arg");
+		tetra__out_fmt(o, "\"%" PRId64 "\"", (int64_t)a->value);
+		break;
+	case TETRA_ARG_UINT64:
+	case TETRA_ARG_SIZE_T:
+		key_u64(o, &n, "size_arg", a->value);
+		break;
+	case TETRA_ARG_CHAR_BUF: {
+		char b[(TETRA_ARG_BYTES_MAX + 2) / 3 * 4 + 1];
+
+		key(o, &n, "bytes_arg");
+		tetra__base64(b, sizeof(b), a->str ? a->str : "",
+			      a->len < TETRA_ARG_BYTES_MAX ? a->len : TETRA_ARG_BYTES_MAX);
+		tetra__out_fmt(o, "\"%s\"", b);
+		break;
+	}
+	default:
+		key(o, &n, "string_arg");
+		tetra__out_json_str(o, a->str ? a->str : "");
+		break;
+	}
+	if (a->truncated) {
+		key(o, &n, "truncated");
+		tetra__out_str(o, "true");
+	}
+	key_str(o, &n, "label", a->label);
+	tetra__out_bytes(o, "}", 1);
+}
+
+static const char *kprobe_action(uint32_t action)
+{
+	switch (action) {
+	case TETRA_ACTION_SIGKILL:
+		return "KPROBE_ACTION_SIGKILL";
+	case TETRA_ACTION_SIGNAL:
+		return "KPROBE_ACTION_SIGNAL";
+	}
+	return "KPROBE_ACTION_POST";
+}
+
+static void kprobe_fields(struct tetra__out *o, int *n, const struct tetra_event *ev)
+{
+	key_str(o, n, "function_name", ev->function_name);
+	key(o, n, "args");
+	tetra__out_bytes(o, "[", 1);
+	for (uint32_t i = 0; i < ev->n_args && i < TETRA_EVENT_MAX_ARGS; i++) {
+		if (i)
+			tetra__out_bytes(o, ",", 1);
+		kprobe_arg(o, &ev->args[i]);
+	}
+	tetra__out_bytes(o, "]", 1);
+	key_str(o, n, "action", kprobe_action(ev->action));
+	key_str(o, n, "policy_name", ev->policy_name);
+}
+
 TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_t len)
 {
 	const char *type_name = ev ? tetra_event_type_name(ev->type) : NULL;
@@ -322,6 +400,11 @@ TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_
 		process(&o, &m, "process", ev->process);
 		process(&o, &m, "parent", ev->parent);
 		exit_fields(&o, &m, ev);
+		break;
+	case TETRA_EVENT_PROCESS_KPROBE:
+		process(&o, &m, "process", ev->process);
+		process(&o, &m, "parent", ev->parent);
+		kprobe_fields(&o, &m, ev);
 		break;
 	case TETRA_EVENT_LOST:
 		lost_fields(&o, &m, ev);

@@ -20,6 +20,8 @@ TETRA_API const char *tetra_event_type_name(uint32_t type)
 		return "process_exit";
 	case TETRA_EVENT_PROCESS_FORK:
 		return "process_fork";
+	case TETRA_EVENT_PROCESS_KPROBE:
+		return "process_kprobe";
 	case TETRA_EVENT_LOST:
 		return "lost_events";
 	}
@@ -185,4 +187,59 @@ TETRA_API uint64_t tetra_process_cgroup_id(const struct tetra_process *p)
 TETRA_API const char *tetra_process_container_id(const struct tetra_process *p)
 {
 	return p ? p->container_id : NULL;
+}
+
+TETRA_API const char *tetra_event_policy_name(const struct tetra_event *ev)
+{
+	return ev ? ev->policy_name : NULL;
+}
+
+TETRA_API const char *tetra_event_function_name(const struct tetra_event *ev)
+{
+	return ev ? ev->function_name : NULL;
+}
+
+TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev)
+{
+	return ev ? ev->action : 0;
+}
+
+TETRA_API uint32_t tetra_event_arg_count(const struct tetra_event *ev)
+{
+	return ev ? ev->n_args : 0;
+}
+
+static const struct tetra__event_arg *arg(const struct tetra_event *ev, uint32_t i)
+{
+	return ev && i < ev->n_args && i < TETRA_EVENT_MAX_ARGS ? &ev->args[i] : NULL;
+}
+
+TETRA_API uint32_t tetra_event_arg_type(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->type : 0;
+}
+
+TETRA_API uint64_t tetra_event_arg_value(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->value : 0;
+}
+
+TETRA_API const char *tetra_event_arg_string(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->str : NULL;
+}
+
+TETRA_API uint32_t tetra_event_arg_len(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->len : 0;
+}
+
+TETRA_API uint32_t tetra_event_arg_truncated(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->truncated : 0;
+}
+
+TETRA_API const char *tetra_event_arg_label(const struct tetra_event *ev, uint32_t i)
+{
+	return arg(ev, i) ? arg(ev, i)->label : NULL;
 }

@@ -9,6 +9,18 @@
 
 #include "process.h"
 
+#define TETRA_EVENT_MAX_ARGS 5
+
+/* One argument of a policy event, as its hook's args[] declared it. */
+struct tetra__event_arg {
+	uint32_t type;			/* TETRA_ARG_* */
+	uint32_t truncated;
+	uint64_t value;			/* integers */
+	const char *str;		/* strings and buffers: len bytes, NUL after */
+	uint32_t len;
+	const char *label;		/* NULL when none */
+};
+
 /*
  * Built on the stack by the dispatcher for the length of one callback; the process
  * pointers borrow from the process cache.
@@ -24,6 +36,12 @@ struct tetra_event {
 	uint32_t exit_status;		/* process_exit */
 	uint32_t exit_signal;		/* process_exit */
 	uint64_t lost[TETRA_LOST_CATEGORIES];	/* lost_events */
+	/* process_kprobe */
+	const char *policy_name;
+	const char *function_name;
+	uint32_t action;		/* TETRA_ACTION_* */
+	uint32_t n_args;
+	struct tetra__event_arg args[TETRA_EVENT_MAX_ARGS];
 };
 
 #endif /* TETRA_LIB_EVENT_H */

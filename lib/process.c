@@ -112,31 +112,39 @@ struct tetra_process *tetra__process_dup(const struct tetra_process *src)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+size_t tetra__base64(char *dst, size_t len, const void *src, size_t n)
+{
+	const uint8_t *in = src;
+	size_t o = 0;
+
+	/* standard base64 with padding, as Go's base64.StdEncoding in Tetragon */
+	for (size_t i = 0; i < n && o + 4 < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		size_t rem = n - i;
+
+		if (rem > 1)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (rem > 2)
+			v |= in[i + 2];
+		dst[o++] = b64[(v >> 18) & 63];
+		dst[o++] = b64[(v >> 12) & 63];
+		dst[o++] = rem > 1 ? b64[(v >> 6) & 63] : '=';
+		dst[o++] = rem > 2 ? b64[v & 63] : '=';
+	}
+	if (len)
+		dst[o < len ? o : len - 1] = '\0';
+	return o;
+}
+
 void tetra__exec_id(char *buf, size_t len, const char *node, uint64_t ktime, uint32_t pid)
 {
 	char raw[(TETRA_EXEC_ID_MAX / 4) * 3];
 	int n = snprintf(raw, sizeof(raw), "%s:%" PRIu64 ":%" PRIu32, node ? node : "", ktime,
 			 pid);
-	size_t o = 0;
 
 	if (n < 0 || (size_t)n >= sizeof(raw))
 		n = (int)strlen(raw);
-	/* standard base64 with padding, as Go's base64.StdEncoding in Tetragon */
-	for (int i = 0; i < n && o + 4 < len; i += 3) {
-		uint32_t v = (uint8_t)raw[i] << 16;
-		int rem = n - i;
-
-		if (rem > 1)
-			v |= (uint8_t)raw[i + 1] << 8;
-		if (rem > 2)
-			v |= (uint8_t)raw[i + 2];
-		buf[o++] = b64[(v >> 18) & 63];
-		buf[o++] = b64[(v >> 12) & 63];
-		buf[o++] = rem > 1 ? b64[(v >> 6) & 63] : '=';
-		buf[o++] = rem > 2 ? b64[v & 63] : '=';
-	}
-	if (len)
-		buf[o < len ? o : len - 1] = '\0';
+	tetra__base64(buf, len, raw, (size_t)n);
 }
 
 static int is_hex(char c)

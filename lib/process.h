@@ -59,6 +59,9 @@ int tetra__process_set_args(struct tetra_process *p, const char *args, size_t le
  */
 const char *tetra__process_arguments(struct tetra_process *p);
 
+/* Standard base64 of @n bytes into @dst (NUL-terminated); returns the characters written. */
+size_t tetra__base64(char *dst, size_t len, const void *src, size_t n);
+
 /* Form Tetragon's exec_id: base64("<node>:<ktime>:<pid>") into @buf. */
 void tetra__exec_id(char *buf, size_t len, const char *node, uint64_t ktime, uint32_t pid);
 

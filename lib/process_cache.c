@@ -237,3 +237,10 @@ uint64_t tetra__process_cache_evictions(const struct tetra__process_cache *c)
 {
 	return c ? c->evictions : 0;
 }
+
+void tetra__process_cache_foreach(struct tetra__process_cache *c,
+				  void (*fn)(struct tetra_process *p, void *arg), void *arg)
+{
+	for (struct tetra_process *p = c->head; p; p = p->lru_next)
+		fn(p, arg);
+}

@@ -31,6 +31,10 @@ void tetra__process_cache_mark_exited(struct tetra__process_cache *c, uint32_t p
 /* Remove and free the entry for @pid, if any. */
 void tetra__process_cache_remove(struct tetra__process_cache *c, uint32_t pid);
 
+/* Call @fn for every entry, most recently used first; @fn must not change the cache. */
+void tetra__process_cache_foreach(struct tetra__process_cache *c,
+				  void (*fn)(struct tetra_process *p, void *arg), void *arg);
+
 uint32_t tetra__process_cache_count(const struct tetra__process_cache *c);
 uint64_t tetra__process_cache_evictions(const struct tetra__process_cache *c);
 

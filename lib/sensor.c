@@ -48,6 +48,10 @@ TETRA_API int tetra_sensor_disable(struct tetra_ctx *ctx, uint32_t sensor)
 	case TETRA_SENSOR_PROCESS:
 		if (!ctx->process_sensor)
 			return tetra__error(ctx, -ENOENT, "disable process sensor: not enabled");
+		if (ctx->policy_engine)
+			return tetra__error(ctx, -EBUSY,
+					    "disable process sensor: policies use it; remove them "
+					    "first");
 		tetra__process_sensor_disable(ctx);
 		return 0;
 	}

@@ -12,6 +12,9 @@ int tetra__process_sensor_consume(struct tetra_ctx *ctx);
 /* Copy the kernel's loss counters into ctx->stats. */
 void tetra__process_sensor_read_lost(struct tetra_ctx *ctx, uint64_t lost[TETRA_LOST_CATEGORIES]);
 
+/* The fd of the process sensor's map @name (ring buffer, counters, binaries) to share. */
+int tetra__process_sensor_map_fd(struct tetra_ctx *ctx, const char *name);
+
 void tetra__sensors_disable_all(struct tetra_ctx *ctx);
 /* Refresh ctx->stats.lost[] and lost_total from the kernel counters. */
 void tetra__sensors_poll_lost(struct tetra_ctx *ctx);

@@ -7,18 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "event.h"
 #include "process.skel.h"
+#include "policy_runtime.h"
 #include "sensor.h"
 #include "tetra_wire.h"
 
 struct tetra__process_sensor {
 	struct tetra_process_bpf *skel;
+	struct tetra_counters *counters;	/* mmapped tetra_counters map */
 	struct ring_buffer *rb;
 	const char *mechanism;		/* "tp_btf" or "raw_tp" */
 	int delivered;			/* by the consume in progress */
@@ -233,6 +237,9 @@ static int on_record(void *arg, void *data, size_t size)
 	case TETRA_WIRE_EXIT:
 		r = handle_exit(ctx, data, size);
 		break;
+	case TETRA_WIRE_POLICY:
+		r = tetra__policy_handle_record(ctx, data, size);
+		break;
 	default:
 		ctx->stats.decode_errors++;
 		return 0;
@@ -244,10 +251,10 @@ static int on_record(void *arg, void *data, size_t size)
 
 void tetra__process_sensor_read_lost(struct tetra_ctx *ctx, uint64_t lost[TETRA_LOST_CATEGORIES])
 {
-	struct tetra_process_bpf *skel = ctx->process_sensor->skel;
+	struct tetra_counters *c = ctx->process_sensor->counters;
 
 	for (int i = 0; i < TETRA_LOST_CATEGORIES; i++)
-		lost[i] = __atomic_load_n(&skel->bss->tetra_lost[i], __ATOMIC_RELAXED);
+		lost[i] = __atomic_load_n(&c->lost[i], __ATOMIC_RELAXED);
 }
 
 /* Turn growth of the kernel's loss counters into one lost_events event. */
@@ -267,7 +274,7 @@ static int report_lost(struct tetra_ctx *ctx)
 	tetra__sensors_poll_lost(ctx);
 	memcpy(ctx->lost_reported, lost, sizeof(lost));
 	/* every record numbered below this one was either delivered or is counted here */
-	ev.seq = __atomic_load_n(&ctx->process_sensor->skel->bss->tetra_seq, __ATOMIC_RELAXED);
+	ev.seq = __atomic_load_n(&ctx->process_sensor->counters->seq, __ATOMIC_RELAXED);
 	{
 		struct timespec ts;
 
@@ -325,14 +332,36 @@ static int open_and_load(struct tetra_ctx *ctx, struct tetra__process_sensor *s,
 	return 0;
 }
 
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static void destroy(struct tetra_ctx *ctx, struct tetra__process_sensor *s)
 {
 	if (s->rb) {
 		epoll_ctl(ctx->epoll_fd, EPOLL_CTL_DEL, ring_buffer__epoll_fd(s->rb), NULL);
 		ring_buffer__free(s->rb);
 	}
+	if (s->counters)
+		munmap(s->counters, page_size());
 	tetra_process_bpf__destroy(s->skel);
 	free(s);
+}
+
+/* Processes found in /proc get their binary in the kernel map too, for matchBinaries. */
+static void remember_binary(struct tetra_process *p, void *arg)
+{
+	struct tetra_binary b = { 0 };
+	int fd = *(int *)arg;
+	size_t len = strlen(p->binary);
+
+	if (p->flags & TETRA_PROCESS_EXITED || len >= sizeof(b.path))
+		return;
+	memcpy(b.path, p->binary, len);
+	b.len = len;
+	/* BPF_NOEXIST: an exec the sensor saw since attaching knows better */
+	bpf_map_update_elem(fd, &p->pid, &b, BPF_NOEXIST);
 }
 
 int tetra__process_sensor_enable(struct tetra_ctx *ctx)
@@ -361,6 +390,14 @@ int tetra__process_sensor_enable(struct tetra_ctx *ctx)
 			goto fail;
 	}
 
+	s->counters = mmap(NULL, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED,
+			   bpf_map__fd(s->skel->maps.tetra_counters), 0);
+	if (s->counters == MAP_FAILED) {
+		s->counters = NULL;
+		err = tetra__error(ctx, -errno, "enable process sensor: map counters: %s",
+				   tetra_strerror(errno));
+		goto fail;
+	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.tetra_events), on_record, ctx, NULL);
 	if (!s->rb) {
 		err = tetra__error(ctx, -errno, "enable process sensor: ring buffer: %s",
@@ -391,6 +428,11 @@ int tetra__process_sensor_enable(struct tetra_ctx *ctx)
 				   tetra_strerror(n));
 		else
 			tetra__log(ctx, TETRA_LOG_INFO, "process cache seeded with %d processes", n);
+		if (n > 0) {
+			int fd = bpf_map__fd(s->skel->maps.tetra_binaries);
+
+			tetra__process_cache_foreach(ctx->processes, remember_binary, &fd);
+		}
 	}
 	tetra__log(ctx, TETRA_LOG_INFO, "process sensor attached (%s)", s->mechanism);
 	return 0;
@@ -398,6 +440,13 @@ int tetra__process_sensor_enable(struct tetra_ctx *ctx)
 fail:
 	destroy(ctx, s);
 	return err;
+}
+
+int tetra__process_sensor_map_fd(struct tetra_ctx *ctx, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(ctx->process_sensor->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
 void tetra__process_sensor_disable(struct tetra_ctx *ctx)

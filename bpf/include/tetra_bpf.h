@@ -23,19 +23,30 @@ struct {
 } tetra_events SEC(".maps");
 
 /*
- * Read by user space through the mmapped .bss: the next sequence number and, per loss
- * category, how many records could not be queued. Every number handed out is either
- * queued or counted here, so the counters explain every gap.
+ * Shared by every BPF object of a context (bpf_map__reuse_fd) and mmapped by user space:
+ * the next sequence number and, per loss category, how many records could not be
+ * queued. Every number handed out is either queued or counted, so the counters explain
+ * every gap.
  */
-__u64 tetra_seq = 0;
-__u64 tetra_lost[TETRA_WIRE_LOST_MAX] = {};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct tetra_counters);
+} tetra_counters SEC(".maps");
 
 static __always_inline int tetra_emit(struct tetra_wire_hdr *hdr, __u64 size, __u32 category)
 {
-	hdr->seq = __sync_fetch_and_add(&tetra_seq, 1);
+	__u32 zero = 0;
+	struct tetra_counters *c = bpf_map_lookup_elem(&tetra_counters, &zero);
+
+	if (!c)
+		return -1;
+	hdr->seq = __sync_fetch_and_add(&c->seq, 1);
 	hdr->size = size;
 	if (bpf_ringbuf_output(&tetra_events, hdr, size, 0)) {
-		__sync_fetch_and_add(&tetra_lost[category & (TETRA_WIRE_LOST_MAX - 1)], 1);
+		__sync_fetch_and_add(&c->lost[category & (TETRA_WIRE_LOST_MAX - 1)], 1);
 		return -1;
 	}
 	return 0;

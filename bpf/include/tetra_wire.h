@@ -35,6 +35,12 @@
 #define TETRA_WIRE_F_ARGS_ERR		(1u << 3)
 #define TETRA_WIRE_F_CWD_ERR		(1u << 4)
 
+/* The sequence counter and loss counters every object of a context shares. */
+struct tetra_counters {
+	__u64 seq;
+	__u64 lost[TETRA_WIRE_LOST_MAX];
+};
+
 struct tetra_wire_hdr {
 	__u32 type;		/* TETRA_WIRE_* */
 	__u32 size;		/* whole record, header included */

@@ -23,6 +23,7 @@ struct tetra_process;
 #define TETRA_EVENT_PROCESS_EXEC	1	/* "process_exec" */
 #define TETRA_EVENT_PROCESS_EXIT	2	/* "process_exit" */
 #define TETRA_EVENT_PROCESS_FORK	3	/* "process_fork": a new thread group, no exec */
+#define TETRA_EVENT_PROCESS_KPROBE	4	/* "process_kprobe": a policy hook matched */
 #define TETRA_EVENT_LOST		100	/* "lost_events": records the kernel could not queue */
 
 /* Loss categories (tetra_event_lost(), tetra_stats.lost[]). */
@@ -105,6 +106,28 @@ TETRA_API uint32_t tetra_event_exit_signal(const struct tetra_event *ev);
 
 /* lost_events: how many records of @category were lost since the previous lost_events. */
 TETRA_API uint64_t tetra_event_lost(const struct tetra_event *ev, uint32_t category);
+
+/*
+ * process_kprobe: the policy, the hooked function as Tetragon names it
+ * ("__x64_sys_execve" for a syscall hook), and the TETRA_ACTION_* taken (policy.h).
+ */
+TETRA_API const char *tetra_event_policy_name(const struct tetra_event *ev);
+TETRA_API const char *tetra_event_function_name(const struct tetra_event *ev);
+TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev);
+
+/* process_kprobe arguments, in the order of the hook's args[]; out of range gives 0/NULL. */
+TETRA_API uint32_t tetra_event_arg_count(const struct tetra_event *ev);
+/* TETRA_ARG_* as the policy declared it. */
+TETRA_API uint32_t tetra_event_arg_type(const struct tetra_event *ev, uint32_t i);
+/* Integer arguments, as the register held them (sign-extend by type). */
+TETRA_API uint64_t tetra_event_arg_value(const struct tetra_event *ev, uint32_t i);
+/* String and buffer arguments: tetra_event_arg_len() bytes, followed by a NUL. */
+TETRA_API const char *tetra_event_arg_string(const struct tetra_event *ev, uint32_t i);
+TETRA_API uint32_t tetra_event_arg_len(const struct tetra_event *ev, uint32_t i);
+/* 1 when the value was longer than what the kernel side copies. */
+TETRA_API uint32_t tetra_event_arg_truncated(const struct tetra_event *ev, uint32_t i);
+/* The arg's label in the policy, or NULL. */
+TETRA_API const char *tetra_event_arg_label(const struct tetra_event *ev, uint32_t i);
 
 /*
  * Tetragon's export JSON, one object without a trailing newline, written into @buf with

@@ -488,6 +488,23 @@ TETRA_API const char *tetra_policy_action_name(uint32_t action);
 TETRA_API const char *tetra_policy_hook_kind_name(uint32_t kind);
 TETRA_API const char *tetra_policy_filter_name(uint32_t filter);
 
+/* --- policies in a context --- */
+
+struct tetra_ctx;
+
+/*
+ * Compile @p and load it into @ctx, enforcing while events flow; @p may be freed
+ * afterwards. Enables the process sensor if needed. Every hook must have a mechanism on
+ * this kernel (see tetra_ctx_plan_policy()); otherwise nothing is loaded and
+ * tetra_ctx_last_error() says which hook and why. On success *@ret_id (may be NULL)
+ * names the policy for tetra_ctx_remove_policy(). Returns 0, -TETRA_E_NOT_SUPPORTED,
+ * -TETRA_E_POLICY, -ENOSPC (context limits), -TETRA_E_PRIVILEGE, ... Not from a callback.
+ */
+TETRA_API int tetra_ctx_add_policy(struct tetra_ctx *ctx, const struct tetra_policy *p,
+				   uint32_t *ret_id);
+/* Unload policy @id; events it queued before are still delivered. 0 or -ENOENT. */
+TETRA_API int tetra_ctx_remove_policy(struct tetra_ctx *ctx, uint32_t id);
+
 #ifdef __cplusplus
 }
 #endif

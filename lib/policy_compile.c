@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * Lower one syscall hook of a policy AST to the configuration the sys_enter program
+ * reads: argument readers, selectors with their filters, string tries, actions. What
+ * the kernel side cannot evaluate is refused here with the reason, never dropped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "policy_runtime.h"
+#include "syscalls.h"
+
+static int refuse(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
+		  const char *what)
+{
+	return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED, "policy hook kprobes[%u] \"%s\": %s", hi,
+			    h->call ? h->call : "", what);
+}
+
+static int tp_arg_type(uint32_t type)
+{
+	switch (type) {
+	case TETRA_ARG_INT:
+	case TETRA_ARG_INT32:
+	case TETRA_ARG_INT8:
+	case TETRA_ARG_INT16:
+		return TP_ARG_INT;
+	case TETRA_ARG_UINT32:
+	case TETRA_ARG_UINT8:
+	case TETRA_ARG_UINT16:
+		return TP_ARG_UINT32;
+	case TETRA_ARG_INT64:
+		return TP_ARG_LONG;
+	case TETRA_ARG_UINT64:
+	case TETRA_ARG_SIZE_T:
+		return TP_ARG_UINT64;
+	case TETRA_ARG_STRING:
+	case TETRA_ARG_FILENAME:
+		return TP_ARG_STRING;
+	case TETRA_ARG_CHAR_BUF:
+		return TP_ARG_CHAR_BUF;
+	}
+	return TP_ARG_NONE;
+}
+
+static int is_string_type(int tp)
+{
+	return tp == TP_ARG_STRING || tp == TP_ARG_CHAR_BUF;
+}
+
+static int tp_string_op(uint32_t op)
+{
+	switch (op) {
+	case TETRA_OP_EQUAL:
+	case TETRA_OP_IN:
+		return TP_OP_EQUAL;
+	case TETRA_OP_NOT_EQUAL:
+	case TETRA_OP_NOT_IN:
+		return TP_OP_NOTEQUAL;
+	case TETRA_OP_PREFIX:
+		return TP_OP_PREFIX;
+	case TETRA_OP_NOT_PREFIX:
+		return TP_OP_NOTPREFIX;
+	case TETRA_OP_POSTFIX:
+		return TP_OP_POSTFIX;
+	case TETRA_OP_NOT_POSTFIX:
+		return TP_OP_NOTPOSTFIX;
+	}
+	return 0;
+}
+
+static int tp_int_op(uint32_t op)
+{
+	switch (op) {
+	case TETRA_OP_EQUAL:
+		return TP_OP_EQUAL;
+	case TETRA_OP_NOT_EQUAL:
+		return TP_OP_NOTEQUAL;
+	case TETRA_OP_GT:
+		return TP_OP_GT;
+	case TETRA_OP_LT:
+		return TP_OP_LT;
+	case TETRA_OP_MASK:
+		return TP_OP_MASK;
+	case TETRA_OP_IN_RANGE:
+		return TP_OP_INRANGE;
+	case TETRA_OP_NOT_IN_RANGE:
+		return TP_OP_NOTINRANGE;
+	}
+	return 0;
+}
+
+/* Add @f's string values to the trie under a new matcher id; returns the id. */
+static int add_strings(struct tetra__hook_slot *slot, const struct tetra__policy_filter *f,
+		       int tp_op, uint32_t *next_matcher, uint32_t *matcher)
+{
+	int exact = tp_op == TP_OP_EQUAL || tp_op == TP_OP_NOTEQUAL;
+	int reverse = tp_op == TP_OP_POSTFIX || tp_op == TP_OP_NOTPOSTFIX;
+	struct tp_string_key *keys;
+
+	keys = realloc(slot->keys, (slot->n_keys + f->nr_values) * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	slot->keys = keys;
+	*matcher = (*next_matcher)++;
+	for (uint32_t i = 0; i < f->nr_values; i++) {
+		struct tp_string_key *k = &keys[slot->n_keys++];
+		uint32_t len = f->value_lens[i];
+
+		if (len >= TP_STR_MAX - 1)
+			return -E2BIG;
+		memset(k, 0, sizeof(*k));
+		k->matcher = htonl(*matcher);
+		for (uint32_t j = 0; j < len; j++)
+			k->str[j] = reverse ? f->values[i][len - 1 - j] : f->values[i][j];
+		k->prefixlen = 32 + 8 * (len + (exact ? 1 : 0));
+	}
+	return 0;
+}
+
+static int compile_match_arg(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+			     uint32_t hi, uint32_t si, const struct tetra__policy_filter *f,
+			     struct tetra__hook_slot *slot, struct tp_match_arg *m,
+			     uint32_t *next_matcher)
+{
+	int type = tp_arg_type(f->arg_type);
+	char why[256];
+
+	m->arg = f->arg_pos;
+	if (is_string_type(type)) {
+		int err;
+
+		m->op = tp_string_op(f->op);
+		m->is_string = 1;
+		if (!m->op)
+			goto bad_op;
+		err = add_strings(slot, f, m->op, next_matcher, &m->matcher);
+		if (err == -E2BIG)
+			return refuse(ctx, h, hi, "a matchArgs string value is longer than 254 bytes");
+		if (err)
+			return tetra__error(ctx, err, "compile policy: out of memory");
+		m->n_values = f->nr_values;
+		return 0;
+	}
+	m->op = tp_int_op(f->op);
+	if (!m->op)
+		goto bad_op;
+	for (uint32_t i = 0; i < f->nr_values; i++) {
+		const struct tetra__policy_value *v = &f->parsed[i];
+		int range = v->kind == TETRA__VAL_SRANGE || v->kind == TETRA__VAL_URANGE;
+
+		if (m->op == TP_OP_INRANGE || m->op == TP_OP_NOTINRANGE) {
+			if (m->n_values + 2 > TP_MAX_VALUES)
+				goto too_many;
+			m->values[m->n_values++] = v->lo;
+			m->values[m->n_values++] = range ? v->hi : v->lo;
+		} else {
+			if (m->n_values + 1 > TP_MAX_VALUES || range)
+				goto too_many;
+			m->values[m->n_values++] = v->lo;
+		}
+	}
+	return 0;
+
+bad_op:
+	snprintf(why, sizeof(why),
+		 "selectors[%u].matchArgs: operator %s on a %s argument is not supported by the "
+		 "syscall tracepoint mechanism", si, tetra_policy_op_name(f->op),
+		 tetra_policy_arg_type_name(f->arg_type));
+	return refuse(ctx, h, hi, why);
+too_many:
+	snprintf(why, sizeof(why),
+		 "selectors[%u].matchArgs: at most %d integer values (or %d ranges) per filter",
+		 si, TP_MAX_VALUES, TP_MAX_VALUES / 2);
+	return refuse(ctx, h, hi, why);
+}
+
+static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
+			   const struct tetra__policy_selector *s, struct tp_selector *ts)
+{
+	char why[256];
+
+	if (s->nr_actions[1])
+		return refuse(ctx, h, hi, "matchReturnActions need return probes (not supported yet)");
+	for (uint32_t i = 0; i < s->nr_actions[0]; i++) {
+		const struct tetra__policy_action *a = &s->actions[0][i];
+
+		switch (a->action) {
+		case TETRA_ACTION_POST:
+			if (a->rate_limit_ms || a->flags)
+				return refuse(ctx, h, hi,
+					      "Post with rateLimit or stack traces is not supported yet");
+			break;
+		case TETRA_ACTION_NO_POST:
+			ts->no_post = 1;
+			break;
+		case TETRA_ACTION_SIGKILL:
+			ts->action = TP_ACT_SIGKILL;
+			break;
+		case TETRA_ACTION_SIGNAL:
+			ts->action = TP_ACT_SIGNAL;
+			ts->signal = a->arg_sig;
+			break;
+		case TETRA_ACTION_OVERRIDE:
+			return refuse(ctx, h, hi,
+				      "Override needs BPF LSM, fmod_ret or bpf_override_return; a "
+				      "syscall tracepoint can observe and kill but not deny");
+		default:
+			snprintf(why, sizeof(why), "action %s is not supported yet",
+				 tetra_policy_action_name(a->action));
+			return refuse(ctx, h, hi, why);
+		}
+	}
+	return 0;
+}
+
+static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+			    uint32_t hi, uint32_t si, struct tetra__hook_slot *slot,
+			    uint32_t *next_matcher)
+{
+	const struct tetra__policy_selector *s = &h->selectors[si];
+	struct tp_selector *ts = &slot->cfg.selectors[si];
+	char why[256];
+	int err;
+
+	for (uint32_t k = 0; k < TETRA_FILTER_COUNT; k++) {
+		if (!s->nr_filters[k] || k == TETRA_FILTER_MATCH_ARGS ||
+		    k == TETRA_FILTER_MATCH_BINARIES || k == TETRA_FILTER_MATCH_PIDS)
+			continue;
+		snprintf(why, sizeof(why),
+			 "selectors[%u].%s: not supported by the syscall tracepoint mechanism yet", si,
+			 tetra_policy_filter_name(k));
+		return refuse(ctx, h, hi, why);
+	}
+	if (s->nr_filters[TETRA_FILTER_MATCH_ARGS] > TP_MAX_MATCH_ARGS)
+		return refuse(ctx, h, hi, "more than 5 matchArgs in a selector");
+	for (uint32_t i = 0; i < s->nr_filters[TETRA_FILTER_MATCH_ARGS]; i++) {
+		err = compile_match_arg(ctx, h, hi, si, &s->filters[TETRA_FILTER_MATCH_ARGS][i],
+					slot, &ts->match_args[i], next_matcher);
+		if (err)
+			return err;
+		ts->n_match_args++;
+	}
+	if (s->nr_filters[TETRA_FILTER_MATCH_BINARIES] > 1)
+		return refuse(ctx, h, hi, "more than one matchBinaries filter in a selector");
+	if (s->nr_filters[TETRA_FILTER_MATCH_BINARIES]) {
+		const struct tetra__policy_filter *f = &s->filters[TETRA_FILTER_MATCH_BINARIES][0];
+
+		if (f->flags & TETRA_FILTER_F_FOLLOW_CHILDREN)
+			return refuse(ctx, h, hi, "matchBinaries followChildren is not supported yet");
+		ts->bin_op = tp_string_op(f->op);
+		if (!ts->bin_op)
+			return refuse(ctx, h, hi, "unsupported matchBinaries operator");
+		err = add_strings(slot, f, ts->bin_op, next_matcher, &ts->bin_matcher);
+		if (err == -E2BIG)
+			return refuse(ctx, h, hi, "a matchBinaries path is longer than 254 bytes");
+		if (err)
+			return tetra__error(ctx, err, "compile policy: out of memory");
+	}
+	if (s->nr_filters[TETRA_FILTER_MATCH_PIDS] > 1)
+		return refuse(ctx, h, hi, "more than one matchPIDs filter in a selector");
+	if (s->nr_filters[TETRA_FILTER_MATCH_PIDS]) {
+		const struct tetra__policy_filter *f = &s->filters[TETRA_FILTER_MATCH_PIDS][0];
+
+		if (f->flags & (TETRA_FILTER_F_FOLLOW_FORKS | TETRA_FILTER_F_NAMESPACE_PID))
+			return refuse(ctx, h, hi,
+				      "matchPIDs followForks/isNamespacePID are not supported yet");
+		if (f->nr_values > TP_MAX_PIDS)
+			return refuse(ctx, h, hi, "more than 4 matchPIDs values");
+		ts->pid_op = f->op == TETRA_OP_IN ? TP_OP_EQUAL : TP_OP_NOTEQUAL;
+		for (uint32_t i = 0; i < f->nr_values; i++)
+			ts->pids[ts->n_pids++] = (uint32_t)f->parsed[i].lo;
+	}
+	return compile_actions(ctx, h, hi, s, ts);
+}
+
+static int add_nr(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
+		  struct tetra__hook_slot *slot, const char *name)
+{
+	int nr = tetra__syscall_nr(name);
+	int32_t *nrs;
+	char why[256];
+
+	if (nr < 0 || nr >= TP_MAX_SYSCALLS) {
+		if (h->flags & TETRA_HOOK_F_IGNORE_CALL_NOT_FOUND)
+			return 0;
+		snprintf(why, sizeof(why), "unknown syscall \"%s\" on this architecture", name);
+		return tetra__error(ctx, -ENOENT, "policy hook kprobes[%u] \"%s\": %s", hi,
+				    h->call ? h->call : "", why);
+	}
+	nrs = realloc(slot->nrs, (slot->n_nrs + 1) * sizeof(*nrs));
+	if (!nrs)
+		return tetra__error(ctx, -ENOMEM, "compile policy: out of memory");
+	slot->nrs = nrs;
+	nrs[slot->n_nrs++] = nr;
+	return 0;
+}
+
+int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy *p,
+			       uint32_t hi, struct tetra__hook_slot *slot, uint32_t *next_matcher)
+{
+	const struct tetra__policy_hook *h = &p->hooks[hi];
+	int err;
+
+	if (h->kind != TETRA_HOOK_KPROBE || !(h->flags & TETRA_HOOK_F_SYSCALL))
+		return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED,
+				    "policy hook %s \"%s\": only syscall hooks are implemented in "
+				    "this version (see tetra_ctx_plan_policy)",
+				    tetra_policy_hook_kind_name(h->kind), h->call ? h->call : "");
+	if (h->flags & TETRA_HOOK_F_RETURN)
+		return refuse(ctx, h, hi, "return probes (return: true) are not supported yet");
+	if (h->nr_args > TP_MAX_ARGS)
+		return refuse(ctx, h, hi, "more than 5 args");
+	if (h->nr_selectors > TP_MAX_SELECTORS)
+		return refuse(ctx, h, hi, "more than 5 selectors");
+
+	slot->n_args = h->nr_args;
+	slot->cfg.n_args = h->nr_args;
+	for (uint32_t i = 0; i < h->nr_args; i++) {
+		const struct tetra__policy_arg *a = &h->args[i];
+		int type = tp_arg_type(a->type);
+		char why[256];
+
+		if (!type || a->index > 5) {
+			snprintf(why, sizeof(why),
+				 "args[%u]: type %s at index %u cannot be read at sys_enter yet", i,
+				 tetra_policy_arg_type_name(a->type), a->index);
+			return refuse(ctx, h, hi, why);
+		}
+		slot->arg_type[i] = a->type;
+		if (a->label) {
+			slot->arg_label[i] = strdup(a->label);
+			if (!slot->arg_label[i])
+				return tetra__error(ctx, -ENOMEM, "compile policy: out of memory");
+		}
+		slot->cfg.args[i].src = a->index;
+		slot->cfg.args[i].type = type;
+		slot->cfg.args[i].size_src = a->size_arg_index;
+		slot->cfg.args[i].max_bytes = TP_ARG_DATA_MAX;
+	}
+	slot->cfg.n_selectors = h->nr_selectors;
+	for (uint32_t si = 0; si < h->nr_selectors; si++) {
+		err = compile_selector(ctx, h, hi, si, slot, next_matcher);
+		if (err)
+			return err;
+	}
+	if (h->list >= 0) {
+		const struct tetra__policy_list *l = &p->lists[h->list];
+
+		for (uint32_t i = 0; i < l->nr_values; i++) {
+			err = add_nr(ctx, h, hi, slot, l->values[i]);
+			if (err)
+				return err;
+		}
+	} else {
+		err = add_nr(ctx, h, hi, slot, h->call);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void tetra__hook_slot_clear(struct tetra__hook_slot *slot)
+{
+	for (int i = 0; i < TP_MAX_ARGS; i++)
+		free(slot->arg_label[i]);
+	free(slot->nrs);
+	free(slot->keys);
+	memset(slot, 0, sizeof(*slot));
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/* Internal: policies loaded into a context, and the records their programs emit. */
+#ifndef TETRA_LIB_POLICY_RUNTIME_H
+#define TETRA_LIB_POLICY_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "tetra_wire.h"
+#include "tetra_policy_wire.h"
+
+struct tetra__policy_engine;
+
+/* What user space keeps of one compiled syscall hook, to name and decode its events. */
+struct tetra__hook_slot {
+	int used;
+	uint32_t policy_id;
+	const char *policy_name;		/* owned by the loaded policy */
+	uint32_t n_args;
+	uint32_t arg_type[TP_MAX_ARGS];		/* TETRA_ARG_* as the policy wrote it */
+	char *arg_label[TP_MAX_ARGS];
+	int32_t *nrs;				/* syscall numbers dispatched here */
+	uint32_t n_nrs;
+	struct tp_string_key *keys;		/* trie entries to delete on removal */
+	uint32_t n_keys;
+	struct tp_hook cfg;
+};
+
+/* Decode a TETRA_WIRE_POLICY record into a process_kprobe event and deliver it. */
+int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t size);
+
+/* Remove every policy and unload the engine; for tetra_ctx_free(). */
+void tetra__policies_free(struct tetra_ctx *ctx);
+
+/*
+ * Compile hook @hook_index of @p into @slot (config, trie keys, syscall numbers).
+ * @next_matcher hands out matcher ids. Returns 0 or a negative error with the reason
+ * in the context's last error.
+ */
+int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy *p,
+			       uint32_t hook_index, struct tetra__hook_slot *slot,
+			       uint32_t *next_matcher);
+void tetra__hook_slot_clear(struct tetra__hook_slot *slot);
+
+#endif /* TETRA_LIB_POLICY_RUNTIME_H */
