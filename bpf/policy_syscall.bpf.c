@@ -44,8 +44,8 @@ struct {
 
 /* The record being built for the current call, and a key for string lookups. */
 struct policy_scratch {
-	char rec[sizeof(struct tetra_wire_policy) + 2 * POLICY_DATA_MAX];
-	__u32 data_off[TP_MAX_ARGS];	/* where each argument's bytes start in data */
+	char rec[sizeof(struct tetra_wire_policy) + 8192 + 2048];
+	__u32 data_off[TP_SLOTS];	/* where each argument's bytes start in data */
 	struct tp_string_key key;
 	char key_slack[8];		/* masked (& 255) writes may pass the key's 252 bytes */
 };
@@ -56,6 +56,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct policy_scratch);
 } policy_scratch SEC(".maps");
+
+/*
+ * An index masked in BPF assembly: the compiler cannot drop the mask because it "knows"
+ * the bound, so every verifier sees it.
+ */
+static __always_inline __u32 slot(__u32 i)
+{
+	asm volatile("%[i] &= 7" : [i] "+r"(i));
+	return i;
+}
+
+/* The same for lengths and offsets: @mask must be a constant. */
+#define TP_BOUND(v, mask)                                                                   \
+	({                                                                                  \
+		__u64 __v = (v);                                                            \
+		asm volatile("%[x] &= %[m]" : [x] "+r"(__v) : [m] "i"(mask));               \
+		__v;                                                                        \
+	})
 
 static __always_inline struct policy_scratch *scratch(void)
 {
@@ -72,7 +90,8 @@ static __always_inline int string_in(struct policy_scratch *s, __u32 matcher, co
 
 	if (exact && len >= TP_STR_MAX - 1)
 		return 0;	/* longer than any value can be */
-	bpf_probe_read_kernel(s->key.str, n & 255, str);
+	n = TP_BOUND(n, 255);
+	bpf_probe_read_kernel(s->key.str, n, str);
 	if (reverse) {
 		/* in place, so only the key's own bytes are indexed */
 		for (__u32 i = 0; i < TP_STR_MAX / 2; i++) {
@@ -80,12 +99,12 @@ static __always_inline int string_in(struct policy_scratch *s, __u32 matcher, co
 
 			if (i >= n / 2)
 				break;
-			c = s->key.str[i & 255];
-			s->key.str[i & 255] = s->key.str[(n - 1 - i) & 255];
-			s->key.str[(n - 1 - i) & 255] = c;
+			c = s->key.str[TP_BOUND(i, 255)];
+			s->key.str[TP_BOUND(i, 255)] = s->key.str[TP_BOUND(n - 1 - i, 255)];
+			s->key.str[TP_BOUND(n - 1 - i, 255)] = c;
 		}
 	}
-	s->key.str[n & 255] = '\0';
+	s->key.str[TP_BOUND(n, 255)] = '\0';
 	s->key.matcher = bpf_htonl(matcher);
 	/* exact: the NUL must match too, so a value cannot match a longer argument */
 	s->key.prefixlen = 32 + 8 * (n + (exact ? 1 : 0));
@@ -116,6 +135,7 @@ static __always_inline int int_op(const struct tp_match_arg *m, __u64 v)
 {
 	int any = 0;
 
+#pragma unroll
 	for (int i = 0; i < TP_MAX_VALUES; i++) {
 		__u64 x = m->values[i];
 
@@ -159,14 +179,12 @@ __noinline int tp_match_arg(__u32 hook, __u32 sel, __u32 ma)
 	h = bpf_map_lookup_elem(&tp_hooks, &hook);
 	if (!s || !h || sel >= TP_MAX_SELECTORS || ma >= TP_MAX_MATCH_ARGS)
 		return 0;
-	m = &h->selectors[sel].match_args[ma];
-	arg = m->arg;
-	if (arg >= TP_MAX_ARGS)
-		return 0;
+	m = &h->selectors[slot(sel)].match_args[slot(ma)];
+	arg = slot(m->arg);
 	r = (void *)s->rec;
 	if (!m->is_string)
 		return int_op(m, r->ints[arg]);
-	off = s->data_off[arg] & (POLICY_DATA_MAX - 1);
+	off = TP_BOUND(s->data_off[arg], 8191);
 	return string_op(s, m->op, m->matcher, r->data + off, r->data_len[arg]);
 }
 
@@ -181,11 +199,12 @@ __noinline int tp_match_selector(__u32 hook, __u32 sel)
 	h = bpf_map_lookup_elem(&tp_hooks, &hook);
 	if (!s || !h || sel >= TP_MAX_SELECTORS)
 		return 0;
-	ts = &h->selectors[sel];
+	ts = &h->selectors[slot(sel)];
 
 	if (ts->pid_op) {
 		int in = 0;
 
+#pragma unroll
 		for (int i = 0; i < TP_MAX_PIDS; i++)
 			if (i < ts->n_pids && ts->pids[i] == pid)
 				in = 1;
@@ -216,27 +235,25 @@ static __always_inline __u32 read_arg_data(struct policy_scratch *s, struct tetr
 					   __u32 i, __u32 off, const struct tp_arg *a, __u64 v,
 					   __u64 size)
 {
-	char *dst = r->data + (off & (POLICY_DATA_MAX - 1));
+	char *dst = r->data + TP_BOUND(off, 8191);
 	__u32 max = a->max_bytes;
 	long n;
 
 	if (max > TP_ARG_DATA_MAX)
 		max = TP_ARG_DATA_MAX;
 	if (a->type == TP_ARG_STRING) {
-		n = bpf_probe_read_user_str(dst, max & (2 * TP_ARG_DATA_MAX - 1), (void *)v);
+		n = bpf_probe_read_user_str(dst, TP_BOUND(max, 2047), (void *)v);
 		if (n <= 0)
 			return 0;
-		r->truncated[i & (TP_MAX_ARGS - 1)] = n == max;
+		r->truncated[i & (TP_SLOTS - 1)] = n == max;
 		return n - 1;
 	}
 	/* char_buf: as many bytes as the size argument says, within max */
 	if (size > max) {
-		r->truncated[i & (TP_MAX_ARGS - 1)] = 1;
+		r->truncated[i & (TP_SLOTS - 1)] = 1;
 		size = max;
 	}
-	size &= 2 * TP_ARG_DATA_MAX - 1;
-	if (size > TP_ARG_DATA_MAX)
-		size = TP_ARG_DATA_MAX;
+	size = TP_BOUND(size, 2047);
 	if (bpf_probe_read_user(dst, size, (void *)v))
 		return 0;
 	return size;
@@ -276,8 +293,10 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 	r = (void *)s->rec;
 	r->hook = hook;
 	r->n_args = h->n_args;
+	/* unrolled: older verifiers (6.1) lose the bound of i through the loop body */
+#pragma unroll
 	for (__u32 i = 0; i < TP_MAX_ARGS; i++) {
-		const struct tp_arg *a = &h->args[i];
+		const struct tp_arg *a = &h->args[i & (TP_SLOTS - 1)];
 		__u64 v;
 
 		r->ints[i] = 0;
@@ -294,7 +313,7 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 
 			r->data_len[i] = n;
 			off += n + 1;	/* keep a NUL between arguments */
-			r->data[(off - 1) & (POLICY_DATA_MAX - 1)] = '\0';
+			r->data[TP_BOUND(off - 1, 8191)] = '\0';
 		}
 		if (off > POLICY_DATA_MAX - TP_ARG_DATA_MAX - 1)
 			off = POLICY_DATA_MAX - TP_ARG_DATA_MAX - 1;
@@ -309,9 +328,9 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 		}
 		if (sel >= TP_MAX_SELECTORS)
 			return 0;
-		action = h->selectors[sel].action;
-		signal = h->selectors[sel].signal;
-		no_post = h->selectors[sel].no_post;
+		action = h->selectors[slot(sel)].action;
+		signal = h->selectors[slot(sel)].signal;
+		no_post = h->selectors[slot(sel)].no_post;
 		sel++;
 	}
 
@@ -331,7 +350,7 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 	r->syscall = nr;
 	if (off > POLICY_DATA_MAX)
 		off = POLICY_DATA_MAX;
-	tetra_emit(&r->hdr, sizeof(*r) + off, TETRA_WIRE_LOST_POLICY);
+	tetra_emit(&r->hdr, sizeof(*r) + TP_BOUND(off, 8191), TETRA_WIRE_LOST_POLICY);
 	return 0;
 }
 
@@ -349,7 +368,7 @@ int tetra_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	for (__u32 i = 0; i < TP_MAX_HOOKS_PER_NR; i++) {
 		if (i >= d->n)
 			break;
-		tp_run_hook(ctx, d->hooks[i], nr);
+		tp_run_hook(ctx, d->hooks[slot(i) & (TP_MAX_HOOKS_PER_NR - 1)], nr);
 	}
 	return 0;
 }

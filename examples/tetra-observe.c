@@ -39,6 +39,7 @@ struct cli {
 	uint32_t ctx_flags;
 	int verbose;
 	int probe;
+	const char *check_policy;	/* --check-policy FILE */
 };
 
 struct linebuf {
@@ -84,6 +85,10 @@ static const char usage_text[] =
 	"      --process-cache-size N  processes kept in the cache (default: 65536)\n"
 	"      --no-proc-seed          do not learn existing processes from /proc at start\n"
 	"      --probe                 print which BPF features the kernel offers and exit\n"
+	"      --check-policy FILE     parse a TracingPolicy and print its plan on this\n"
+	"                              kernel (mechanism per hook, how each action is carried\n"
+	"                              out) without loading it; exit 0 when all of it can be\n"
+	"                              carried out, 1 otherwise\n"
 	"  -v, --verbose               show library info messages (twice: debug messages)\n"
 	"  -h, --help                  show this help and exit\n"
 	"  -V, --version               show the version and exit\n"
@@ -100,6 +105,7 @@ enum {
 	OPT_PROCESS_CACHE_SIZE,
 	OPT_NO_PROC_SEED,
 	OPT_PROBE,
+	OPT_CHECK_POLICY,
 };
 
 static const struct option long_options[] = {
@@ -110,6 +116,7 @@ static const struct option long_options[] = {
 	{ "process-cache-size", required_argument, NULL, OPT_PROCESS_CACHE_SIZE },
 	{ "no-proc-seed", no_argument, NULL, OPT_NO_PROC_SEED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "check-policy", required_argument, NULL, OPT_CHECK_POLICY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -302,6 +309,13 @@ static int parse_args(int argc, char *argv[], struct cli *cli)
 			break;
 		case OPT_PROBE:
 			cli->probe = 1;
+			break;
+		case OPT_CHECK_POLICY:
+			if (!*optarg) {
+				usage_error("--check-policy: empty file name");
+				return EXIT_USAGE;
+			}
+			cli->check_policy = optarg;
 			break;
 		case 'v':
 			cli->verbose++;
@@ -571,6 +585,73 @@ static void report_error(struct tetra_ctx *ctx, const char *what, int rc)
 		fprintf(stderr, PROG ": hint: run as root, or grant CAP_BPF and CAP_PERFMON\n");
 }
 
+/*
+ * --check-policy FILE: parse the policy (diagnostics on stderr as FILE:LINE:COL: FIELD:
+ * MESSAGE), plan it on this kernel and print the plan on stdout. Loads nothing, so it
+ * needs no privileges (without them the kernel probe reports every BPF feature missing,
+ * and the plan says so). Exit 0 when the policy is valid and all of it can be carried
+ * out here, 1 otherwise, with the reason on stderr.
+ */
+static int do_check_policy(const char *path)
+{
+	struct tetra_policy *policy = NULL;
+	struct tetra_plan *plan = NULL;
+	struct tetra_ctx *ctx = NULL;
+	struct tetra_diag diag;
+	int status = EXIT_FAILURE, rc, n;
+	char *text = NULL;
+
+	tetra_diag_init(&diag, sizeof(diag));
+	rc = tetra_policy_parse_file(&policy, path, &diag);
+	if (diag.count)
+		fputs(diag.text, stderr);
+	if (rc == -TETRA_E_POLICY) {
+		fprintf(stderr, PROG ": %s: invalid policy (%u error%s)\n", path, diag.errors,
+			diag.errors == 1 ? "" : "s");
+		return EXIT_FAILURE;
+	}
+	if (rc < 0) {
+		if (!diag.count)
+			fprintf(stderr, PROG ": %s: %s\n", path, tetra_strerror(rc));
+		return EXIT_FAILURE;
+	}
+
+	rc = tetra_ctx_new(&ctx, NULL);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": create context: %s\n", tetra_strerror(rc));
+		goto out;
+	}
+	rc = tetra_ctx_plan_policy(ctx, policy, &plan);
+	if (rc < 0) {
+		report_error(ctx, "plan policy", rc);
+		goto out;
+	}
+	n = tetra_plan_to_text(plan, NULL, 0);
+	text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (!text || tetra_plan_to_text(plan, text, (size_t)n + 1) != n) {
+		fprintf(stderr, PROG ": format the plan: %s\n",
+			tetra_strerror(n < 0 ? n : -ENOMEM));
+		goto out;
+	}
+	fputs(text, stdout);
+	if (tetra_plan_ok(plan)) {
+		status = EXIT_SUCCESS;
+	} else {
+		n = (int)tetra_plan_error_count(plan);
+		fprintf(stderr, PROG ": %s: policy \"%s\" cannot be carried out on this kernel: "
+			"%d problem%s (see the plan on standard output)\n", path,
+			tetra_plan_policy_name(plan), n, n == 1 ? "" : "s");
+	}
+out:
+	free(text);
+	tetra_plan_free(plan);
+	tetra_ctx_free(ctx);
+	tetra_policy_free(policy);
+	if (finish_stdout() != EXIT_SUCCESS)
+		status = EXIT_FAILURE;
+	return status;
+}
+
 static int run(const struct cli *cli)
 {
 	struct observe o = { .export_fd = -1 };
@@ -701,6 +782,8 @@ int main(int argc, char *argv[])
 	rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
+	if (cli.check_policy)
+		return do_check_policy(cli.check_policy);
 	if (cli.probe)
 		return do_probe();
 	return run(&cli);

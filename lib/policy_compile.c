@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tetra/plan.h>
+
 #include "policy.h"
 #include "policy_runtime.h"
 #include "syscalls.h"
@@ -17,8 +19,9 @@
 static int refuse(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
 		  const char *what)
 {
-	return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED, "policy hook kprobes[%u] \"%s\": %s", hi,
-			    h->call ? h->call : "", what);
+	(void)hi;
+	return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED, "policy hook kprobes[%u] \"%s\": %s",
+			    h->kind_index, h->call ? h->call : "", what);
 }
 
 static int tp_arg_type(uint32_t type)
@@ -182,39 +185,55 @@ too_many:
 static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
 			   const struct tetra__policy_selector *s, struct tp_selector *ts)
 {
+	int post = 0;
 	char why[256];
 
 	if (s->nr_actions[1])
 		return refuse(ctx, h, hi, "matchReturnActions need return probes (not supported yet)");
 	for (uint32_t i = 0; i < s->nr_actions[0]; i++) {
 		const struct tetra__policy_action *a = &s->actions[0][i];
+		uint32_t sig = 0;
 
 		switch (a->action) {
 		case TETRA_ACTION_POST:
 			if (a->rate_limit_ms || a->flags)
 				return refuse(ctx, h, hi,
 					      "Post with rateLimit or stack traces is not supported yet");
+			post = 1;
 			break;
 		case TETRA_ACTION_NO_POST:
 			ts->no_post = 1;
 			break;
 		case TETRA_ACTION_SIGKILL:
-			ts->action = TP_ACT_SIGKILL;
+			sig = 9;
 			break;
 		case TETRA_ACTION_SIGNAL:
-			ts->action = TP_ACT_SIGNAL;
-			ts->signal = a->arg_sig;
+			sig = a->arg_sig;
 			break;
 		case TETRA_ACTION_OVERRIDE:
+			/* only when the embedder asked for it: a kill is not a denial */
+			if (ctx->policy_flags & TETRA_POLICY_F_OVERRIDE_AS_SIGKILL) {
+				sig = 9;
+				break;
+			}
 			return refuse(ctx, h, hi,
 				      "Override needs BPF LSM, fmod_ret or bpf_override_return; a "
-				      "syscall tracepoint can observe and kill but not deny");
+				      "syscall tracepoint can observe and kill but not deny "
+				      "(TETRA_POLICY_F_OVERRIDE_AS_SIGKILL turns it into Sigkill)");
 		default:
 			snprintf(why, sizeof(why), "action %s is not supported yet",
 				 tetra_policy_action_name(a->action));
 			return refuse(ctx, h, hi, why);
 		}
+		if (sig) {
+			if (ts->signal && ts->signal != sig)
+				return refuse(ctx, h, hi, "a selector cannot send two different signals");
+			ts->signal = sig;
+			ts->action = sig == 9 ? TP_ACT_SIGKILL : TP_ACT_SIGNAL;
+		}
 	}
+	if (post && ts->no_post)
+		return refuse(ctx, h, hi, "a selector cannot both Post and NoPost");
 	return 0;
 }
 
@@ -289,8 +308,8 @@ static int add_nr(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uin
 		if (h->flags & TETRA_HOOK_F_IGNORE_CALL_NOT_FOUND)
 			return 0;
 		snprintf(why, sizeof(why), "unknown syscall \"%s\" on this architecture", name);
-		return tetra__error(ctx, -ENOENT, "policy hook kprobes[%u] \"%s\": %s", hi,
-				    h->call ? h->call : "", why);
+		return tetra__error(ctx, -ENOENT, "policy hook kprobes[%u] \"%s\": %s",
+				    h->kind_index, h->call ? h->call : "", why);
 	}
 	nrs = realloc(slot->nrs, (slot->n_nrs + 1) * sizeof(*nrs));
 	if (!nrs)
@@ -325,6 +344,17 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 		int type = tp_arg_type(a->type);
 		char why[256];
 
+		if (a->flags || a->resolve) {
+			snprintf(why, sizeof(why),
+				 "args[%u]: maxData, returnCopy and resolve are not supported yet", i);
+			return refuse(ctx, h, hi, why);
+		}
+		if (type == TP_ARG_CHAR_BUF && (!a->size_arg_index || a->size_arg_index > 6)) {
+			snprintf(why, sizeof(why),
+				 "args[%u]: char_buf needs sizeArgIndex naming one of the 6 syscall "
+				 "arguments", i);
+			return refuse(ctx, h, hi, why);
+		}
 		if (!type || a->index > 5) {
 			snprintf(why, sizeof(why),
 				 "args[%u]: type %s at index %u cannot be read at sys_enter yet", i,
@@ -351,6 +381,8 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 	if (h->list >= 0) {
 		const struct tetra__policy_list *l = &p->lists[h->list];
 
+		if (l->type != TETRA_LIST_SYSCALLS)
+			return refuse(ctx, h, hi, "only lists of type syscalls can be hooked as syscalls");
 		for (uint32_t i = 0; i < l->nr_values; i++) {
 			err = add_nr(ctx, h, hi, slot, l->values[i]);
 			if (err)

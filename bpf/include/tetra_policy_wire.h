@@ -19,6 +19,12 @@
 #define TP_MAX_MATCH_ARGS	5
 #define TP_MAX_VALUES		4	/* integer values per matchArgs */
 #define TP_MAX_PIDS		4
+/*
+ * Arrays indexed in the kernel have a power-of-two number of slots, so an index masked
+ * with (TP_SLOTS - 1) is provably in bounds even for verifiers that lose track of it
+ * (6.1 does through 32-bit stack spills); the limits above still apply.
+ */
+#define TP_SLOTS		8
 #define TP_STR_MAX		252	/* bytes of a string key: LPM tries hold at most 256 */
 #define TP_ARG_DATA_MAX		1024	/* bytes of a string/buffer argument reported */
 
@@ -79,7 +85,7 @@ struct tp_selector {
 	__u8 __pad;
 	__u32 bin_matcher;	/* key prefix of this selector's binaries in tp_strings */
 	__u32 pids[TP_MAX_PIDS];
-	struct tp_match_arg match_args[TP_MAX_MATCH_ARGS];
+	struct tp_match_arg match_args[TP_SLOTS];
 };
 
 struct tp_hook {
@@ -87,8 +93,8 @@ struct tp_hook {
 	__u32 n_args;
 	__u32 n_selectors;	/* 0: every call matches and is posted */
 	__u32 __pad;
-	struct tp_arg args[TP_MAX_ARGS];
-	struct tp_selector selectors[TP_MAX_SELECTORS];
+	struct tp_arg args[TP_SLOTS];
+	struct tp_selector selectors[TP_SLOTS];
 };
 
 /* Which hooks want a syscall number. */
@@ -118,10 +124,9 @@ struct tetra_wire_policy {
 	__u32 action;		/* TP_ACT_* taken */
 	__u32 syscall;		/* the syscall number that ran */
 	__u32 n_args;
-	__u64 ints[TP_MAX_ARGS];	/* integer value, or the fd number of TP_ARG_FD */
-	__u16 data_len[TP_MAX_ARGS];	/* bytes of this argument in data[] */
-	__u8 truncated[TP_MAX_ARGS];
-	__u8 __pad[1];
+	__u64 ints[TP_SLOTS];	/* integer value, or the fd number of TP_ARG_FD */
+	__u16 data_len[TP_SLOTS];	/* bytes of this argument in data[] */
+	__u8 truncated[TP_SLOTS];
 	char data[];
 };
 

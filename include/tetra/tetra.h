@@ -8,5 +8,6 @@
 #include <tetra/event.h>
 #include <tetra/context.h>
 #include <tetra/policy.h>
+#include <tetra/plan.h>
 
 #endif /* TETRA_TETRA_H */

@@ -532,6 +532,19 @@ Test(policy, what_cannot_be_enforced_is_refused_with_the_reason, .timeout = 60)
 		       "  lsmhooks:\n"
 		       "  - hook: file_open\n",
 		       -TETRA_E_NOT_SUPPORTED, "only syscall hooks");
+	expect_refused(openat_policy(yaml, sizeof(yaml),
+				     "    selectors:\n"
+				     "    - matchActions:\n"
+				     "      - action: Post\n"
+				     "      - action: NoPost\n"),
+		       -TETRA_E_NOT_SUPPORTED, "cannot both Post and NoPost");
+	expect_refused(openat_policy(yaml, sizeof(yaml),
+				     "    selectors:\n"
+				     "    - matchNamespaces:\n"
+				     "      - namespace: Pid\n"
+				     "        operator: In\n"
+				     "        values: [\"host_ns\"]\n"),
+		       -TETRA_E_NOT_SUPPORTED, "matchNamespaces: not supported");
 	expect_refused("apiVersion: cilium.io/v1alpha1\n"
 		       "kind: TracingPolicy\n"
 		       "metadata:\n"
@@ -541,4 +554,36 @@ Test(policy, what_cannot_be_enforced_is_refused_with_the_reason, .timeout = 60)
 		       "  - call: sys_no_such_syscall\n"
 		       "    syscall: true\n",
 		       -ENOENT, "unknown syscall");
+}
+
+Test(policy, override_becomes_sigkill_only_when_asked, .timeout = 60)
+{
+	char yaml[4096], sel[1024];
+	struct tetra_policy *p = NULL;
+	struct tetra_diag diag;
+	struct tetra_ctx *ctx;
+	int status;
+
+	th_require_bpf();
+	setup_dir();
+	snprintf(sel, sizeof(sel),
+		 "    selectors:\n"
+		 "    - matchArgs:\n"
+		 "      - index: 1\n"
+		 "        operator: Postfix\n"
+		 "        values: [\"/denied\"]\n"
+		 "      matchActions:\n"
+		 "      - action: Override\n"
+		 "        argError: -1\n");
+	ctx = th_ctx_process(0, 0);
+	tetra_diag_init(&diag, sizeof(diag));
+	openat_policy(yaml, sizeof(yaml), sel);
+	cr_assert_eq(tetra_policy_parse(&p, yaml, strlen(yaml), &diag), 0, "%s", diag.text);
+	cr_expect_eq(tetra_ctx_add_policy(ctx, p, NULL), -TETRA_E_NOT_SUPPORTED);
+	cr_assert_eq(tetra_ctx_set_policy_flags(ctx, TETRA_POLICY_F_OVERRIDE_AS_SIGKILL), 0);
+	cr_assert_eq(tetra_ctx_add_policy(ctx, p, NULL), 0, "%s", tetra_ctx_last_error(ctx));
+	tetra_policy_free(p);
+	status = child_open("denied", O_RDONLY | O_CREAT, NULL);
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x", status);
+	tetra_ctx_free(ctx);
 }
