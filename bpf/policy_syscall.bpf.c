@@ -14,6 +14,7 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* memory follows the live processes */
 	__type(key, __u32);
 	__type(value, struct tetra_binary);
 } tetra_binaries SEC(".maps");

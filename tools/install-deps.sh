@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-# Install what building and testing libtetra needs on Debian 12. Idempotent: when every
-# package is already there it neither updates the package lists nor installs anything.
+# Install what building and testing libtetra needs on Debian 12 (--bench: also the peer
+# tools and plotting the benchmarks use). Idempotent: when every package is already
+# there it neither updates the package lists nor installs anything.
 set -euo pipefail
 
 packages=(
@@ -12,9 +13,11 @@ packages=(
 	libcriterion-dev g++ binutils iproute2
 	# VM lane (tests/vm): the kernel itself comes from `apt-get download`
 	qemu-system-x86 busybox-static cpio
-	# benchmarks: the peers we compare against
-	libbpf-tools bpftrace
 )
+if [ "${1:-}" = --bench ]; then
+	# benchmarks: the peers we compare against, and the plot
+	packages+=(libbpf-tools bpftrace auditd python3-matplotlib)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
