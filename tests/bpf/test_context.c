@@ -17,13 +17,19 @@
 
 #define TIMEOUT_MS 5000
 
-/* How many BPF programs whose name starts with "tetra_" are loaded system-wide. */
-static int count_tetra_progs(void)
+/*
+ * The ids of loaded BPF programs whose name starts with "tetra_". Tests compare id sets,
+ * not counts: programs of an earlier test may still be going away (the kernel frees
+ * them after an RCU grace period) while these run.
+ */
+#define MAX_IDS 4096
+
+static int tetra_prog_ids(__u32 *ids)
 {
 	__u32 id = 0;
 	int n = 0;
 
-	while (!bpf_prog_get_next_id(id, &id)) {
+	while (!bpf_prog_get_next_id(id, &id) && n < MAX_IDS) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_prog_get_fd_by_id(id);
@@ -31,19 +37,19 @@ static int count_tetra_progs(void)
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strncmp(info.name, "tetra_", 6))
-			n++;
+			ids[n++] = id;
 		close(fd);
 	}
 	return n;
 }
 
-/* Links whose program is ours: other tests (feature probes) may attach at the same time. */
-static int count_links(void)
+/* The ids of links whose program is one of ours. */
+static int tetra_link_ids(__u32 *ids)
 {
 	__u32 id = 0;
 	int n = 0;
 
-	while (!bpf_link_get_next_id(id, &id)) {
+	while (!bpf_link_get_next_id(id, &id) && n < MAX_IDS) {
 		struct bpf_link_info link = { 0 };
 		struct bpf_prog_info prog = { 0 };
 		__u32 len = sizeof(link), plen = sizeof(prog);
@@ -56,7 +62,7 @@ static int count_links(void)
 			if (pfd >= 0) {
 				if (!bpf_obj_get_info_by_fd(pfd, &prog, &plen) &&
 				    !strncmp(prog.name, "tetra_", 6))
-					n++;
+					ids[n++] = id;
 				close(pfd);
 			}
 		}
@@ -65,40 +71,78 @@ static int count_links(void)
 	return n;
 }
 
+static int contains(const __u32 *ids, int n, __u32 id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Ids in @now that are not in @before, written to @added; returns how many. */
+static int added_ids(const __u32 *before, int nb, const __u32 *now, int nn, __u32 *added)
+{
+	int n = 0;
+
+	for (int i = 0; i < nn; i++)
+		if (!contains(before, nb, now[i]))
+			added[n++] = now[i];
+	return n;
+}
+
+/* How many of @ids are still loaded, waiting up to 2 s for the kernel to free them. */
+static int still_loaded(const __u32 *ids, int n, int (*list)(__u32 *))
+{
+	static __u32 now[MAX_IDS];
+	int left = n;
+
+	for (int tries = 0; tries < 100 && left; tries++) {
+		int nn = list(now);
+
+		left = 0;
+		for (int i = 0; i < n; i++)
+			left += contains(now, nn, ids[i]);
+		if (left)
+			usleep(20000);
+	}
+	return left;
+}
+
 Test(context, free_detaches_and_unloads_everything, .timeout = 30)
 {
+	static __u32 p0[MAX_IDS], l0[MAX_IDS], p1[MAX_IDS], l1[MAX_IDS], pa[MAX_IDS], la[MAX_IDS];
 	struct tetra_ctx *ctx;
-	int progs0, links0;
+	int np0, nl0, npa, nla;
 
 	th_require_bpf();
-	progs0 = count_tetra_progs();
-	links0 = count_links();
+	np0 = tetra_prog_ids(p0);
+	nl0 = tetra_link_ids(l0);
 	ctx = th_ctx_process(TETRA_CTX_F_NO_PROC_SEED, 0);
-	cr_expect_eq(count_tetra_progs(), progs0 + 3, "exec, fork and exit programs loaded");
-	cr_expect_eq(count_links(), links0 + 3);
+	npa = added_ids(p0, np0, p1, tetra_prog_ids(p1), pa);
+	nla = added_ids(l0, nl0, l1, tetra_link_ids(l1), la);
+	cr_expect_eq(npa, 3, "exec, fork and exit programs loaded (%d new)", npa);
+	cr_expect_eq(nla, 3, "and attached by links (%d new)", nla);
 	tetra_ctx_free(ctx);
-	/* the kernel frees programs asynchronously after the last reference goes */
-	for (int i = 0; i < 50 && count_tetra_progs() != progs0; i++)
-		usleep(20000);
-	cr_expect_eq(count_tetra_progs(), progs0, "programs left behind");
-	cr_expect_eq(count_links(), links0, "links left behind");
+	cr_expect_eq(still_loaded(pa, npa, tetra_prog_ids), 0, "programs left behind");
+	cr_expect_eq(still_loaded(la, nla, tetra_link_ids), 0, "links left behind");
 }
 
 Test(context, disable_then_enable_again, .timeout = 30)
 {
+	static __u32 p0[MAX_IDS], p1[MAX_IDS], pa[MAX_IDS];
 	struct tetra_ctx *ctx;
 	struct th_recorder *rec;
-	int progs0;
+	int np0, npa;
 	pid_t pid;
 
 	th_require_bpf();
-	progs0 = count_tetra_progs();
+	np0 = tetra_prog_ids(p0);
 	ctx = th_ctx_process(TETRA_CTX_F_NO_PROC_SEED, 0);
 	rec = th_record(ctx);
+	npa = added_ids(p0, np0, p1, tetra_prog_ids(p1), pa);
+	cr_expect_eq(npa, 3);
 	cr_assert_eq(tetra_sensor_disable(ctx, TETRA_SENSOR_PROCESS), 0);
-	for (int i = 0; i < 50 && count_tetra_progs() != progs0; i++)
-		usleep(20000);
-	cr_expect_eq(count_tetra_progs(), progs0);
+	cr_expect_eq(still_loaded(pa, npa, tetra_prog_ids), 0, "disable left programs behind");
 	cr_expect_eq(tetra_sensor_disable(ctx, TETRA_SENSOR_PROCESS), -ENOENT);
 	cr_expect(strstr(tetra_ctx_last_error(ctx), "not enabled") != NULL);
 	cr_assert_eq(tetra_sensor_enable(ctx, TETRA_SENSOR_PROCESS, NULL), 0);

@@ -210,9 +210,13 @@ Test(features, repeated_probes_leave_no_kernel_objects)
 	 * A raw_tp or tracing link drops its program only after an RCU grace period, so the
 	 * last probe's programs may linger for some ms after it returned: wait, up to 5 s.
 	 */
-	for (int i = 0; i < 500 && count_probe_objects() != objs; i++)
+	/*
+	 * At most as many as before: objects of an earlier probe may still be going away
+	 * when the baseline is taken, so fewer is fine; more is a leak.
+	 */
+	for (int i = 0; i < 500 && count_probe_objects() > objs; i++)
 		usleep(10000);
-	cr_assert_eq(count_probe_objects(), objs, "programs or maps named tetra_probe remain");
+	cr_assert_leq(count_probe_objects(), objs, "programs or maps named tetra_probe remain");
 }
 
 /*
