@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
 /*
- * tetra-observe: watch process exec/fork/exit through libtetra and print one event per
- * line. Written only against the public API (<tetra/tetra.h>), so it doubles as the
- * reference for embedding the library in a program with its own main loop.
+ * tetra-observe: watch process exec/fork/exit through libtetra, optionally enforce
+ * TracingPolicies (--policy, --policy-dir), and print one event per line. Written only
+ * against the public API (<tetra/tetra.h>), so it doubles as the reference for embedding
+ * the library in a program with its own main loop.
  *
  * Exit status: 0 on success (including Ctrl-C and a closed output pipe), 1 when the
  * library or the system fails, 2 for a usage error.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tetra/tetra.h>
@@ -30,6 +33,12 @@ enum output_format {
 	OUTPUT_COMPACT,
 };
 
+/* A --policy FILE or --policy-dir DIR, in command-line order. */
+struct policy_source {
+	const char *path;
+	int is_dir;
+};
+
 struct cli {
 	enum output_format format;
 	const char *export_path;
@@ -40,6 +49,20 @@ struct cli {
 	int verbose;
 	int probe;
 	const char *check_policy;	/* --check-policy FILE */
+	struct policy_source *policy_sources;	/* --policy, --policy-dir; owned */
+	size_t nr_policy_sources;
+	uint32_t policy_flags;		/* TETRA_POLICY_F_*: --override-as-sigkill */
+};
+
+/* A policy to load: its file (owned) and, once parsed, the policy. */
+struct policy_file {
+	char *path;
+	struct tetra_policy *policy;
+};
+
+struct policy_files {
+	struct policy_file *v;
+	size_t n, cap;
 };
 
 struct linebuf {
@@ -70,10 +93,19 @@ static volatile sig_atomic_t g_signal;
 static volatile sig_atomic_t g_signal_count;
 static struct tetra_ctx *volatile g_ctx;
 
+/*
+ * Set while policies are planned and loaded without -v: the library's error messages are
+ * then not echoed, because a failed load is reported once, with the whole story of
+ * tetra_ctx_last_error(), naming the file (the library would print it two or three times
+ * as the error travels up through its layers).
+ */
+static int g_quiet_library_errors;
+
 static const char usage_text[] =
 	"Usage: " PROG " [OPTIONS]\n"
 	"\n"
-	"Watch process exec, fork and exit with eBPF and print one event per line.\n"
+	"Watch process exec, fork and exit with eBPF and print one event per line;\n"
+	"optionally enforce Tetragon TracingPolicies and print their events too.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT         json or compact (default: compact when stdout is a\n"
@@ -84,17 +116,26 @@ static const char usage_text[] =
 	"                              suffixes are binary (default: 8M)\n"
 	"      --process-cache-size N  processes kept in the cache (default: 65536)\n"
 	"      --no-proc-seed          do not learn existing processes from /proc at start\n"
+	"      --policy FILE           load the TracingPolicy in FILE and print its events\n"
+	"                              (process_kprobe); repeatable\n"
+	"      --policy-dir DIR        load every *.yaml and *.yml file in DIR, sorted by\n"
+	"                              name; repeatable\n"
+	"      --override-as-sigkill   where a policy's Override cannot deny the call on this\n"
+	"                              kernel, kill the caller with SIGKILL instead (also\n"
+	"                              for --check-policy)\n"
 	"      --probe                 print which BPF features the kernel offers and exit\n"
 	"      --check-policy FILE     parse a TracingPolicy and print its plan on this\n"
 	"                              kernel (mechanism per hook, how each action is carried\n"
 	"                              out) without loading it; exit 0 when all of it can be\n"
 	"                              carried out, 1 otherwise\n"
-	"  -v, --verbose               show library info messages (twice: debug messages)\n"
+	"  -v, --verbose               show library info messages and the plan of each\n"
+	"                              policy (twice: also debug messages)\n"
 	"  -h, --help                  show this help and exit\n"
 	"  -V, --version               show the version and exit\n"
 	"\n"
-	"Needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). SIGINT or SIGTERM stops it and\n"
-	"prints a summary on stderr.\n"
+	"Needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). A policy that is invalid or\n"
+	"cannot be enforced on this kernel stops it before it is ready (exit status 1).\n"
+	"SIGINT or SIGTERM stops it and prints a summary on stderr.\n"
 	"\n"
 	"Exit status: 0 success, 1 runtime error, 2 usage error.\n";
 
@@ -106,6 +147,9 @@ enum {
 	OPT_NO_PROC_SEED,
 	OPT_PROBE,
 	OPT_CHECK_POLICY,
+	OPT_POLICY,
+	OPT_POLICY_DIR,
+	OPT_OVERRIDE_AS_SIGKILL,
 };
 
 static const struct option long_options[] = {
@@ -117,6 +161,9 @@ static const struct option long_options[] = {
 	{ "no-proc-seed", no_argument, NULL, OPT_NO_PROC_SEED },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "check-policy", required_argument, NULL, OPT_CHECK_POLICY },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "policy-dir", required_argument, NULL, OPT_POLICY_DIR },
+	{ "override-as-sigkill", no_argument, NULL, OPT_OVERRIDE_AS_SIGKILL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -233,7 +280,22 @@ static int long_option_matches(const char *name)
 	return count;
 }
 
-/* Returns -1 to go on, or the exit status. */
+/* Remember a --policy or --policy-dir argument; 0 or -ENOMEM. */
+static int add_policy_source(struct cli *cli, const char *path, int is_dir)
+{
+	struct policy_source *v;
+
+	v = realloc(cli->policy_sources, (cli->nr_policy_sources + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[cli->nr_policy_sources].path = path;
+	v[cli->nr_policy_sources].is_dir = is_dir;
+	cli->policy_sources = v;
+	cli->nr_policy_sources++;
+	return 0;
+}
+
+/* Returns -1 to go on, or the exit status. cli->policy_sources is freed by the caller. */
 static int parse_args(int argc, char *argv[], struct cli *cli)
 {
 	char name[128];
@@ -317,6 +379,22 @@ static int parse_args(int argc, char *argv[], struct cli *cli)
 			}
 			cli->check_policy = optarg;
 			break;
+		case OPT_POLICY:
+		case OPT_POLICY_DIR:
+			if (!*optarg) {
+				usage_error("%s: empty %s name", c == OPT_POLICY ?
+					    "--policy" : "--policy-dir",
+					    c == OPT_POLICY ? "file" : "directory");
+				return EXIT_USAGE;
+			}
+			if (add_policy_source(cli, optarg, c == OPT_POLICY_DIR) < 0) {
+				fprintf(stderr, PROG ": %s\n", strerror(ENOMEM));
+				return EXIT_FAILURE;
+			}
+			break;
+		case OPT_OVERRIDE_AS_SIGKILL:
+			cli->policy_flags |= TETRA_POLICY_F_OVERRIDE_AS_SIGKILL;
+			break;
 		case 'v':
 			cli->verbose++;
 			break;
@@ -355,6 +433,13 @@ static int parse_args(int argc, char *argv[], struct cli *cli)
 	}
 	if (optind < argc) {
 		usage_error("unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* --check-policy and --probe load nothing: policies to load make no sense there */
+	if (cli->nr_policy_sources && (cli->check_policy || cli->probe)) {
+		usage_error("%s cannot be combined with %s",
+			    cli->policy_sources[0].is_dir ? "--policy-dir" : "--policy",
+			    cli->check_policy ? "--check-policy" : "--probe");
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -397,6 +482,8 @@ static void on_log(struct tetra_ctx *ctx, int level, const char *msg, void *user
 
 	(void)ctx;
 	(void)user_data;
+	if (level <= TETRA_LOG_ERROR && g_quiet_library_errors)
+		return;
 	if (!msg)
 		msg = "";
 	len = strlen(msg);
@@ -585,14 +672,321 @@ static void report_error(struct tetra_ctx *ctx, const char *what, int rc)
 		fprintf(stderr, PROG ": hint: run as root, or grant CAP_BPF and CAP_PERFMON\n");
 }
 
+/* ---- policies to load: --policy FILE, --policy-dir DIR ------------------------------ */
+
+/* Append @path (taken over; freed here on failure). 0 or -ENOMEM. */
+static int policy_files_add(struct policy_files *files, char *path)
+{
+	if (files->n == files->cap) {
+		size_t cap = files->cap ? 2 * files->cap : 8;
+		struct policy_file *v = realloc(files->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(path);
+			return -ENOMEM;
+		}
+		files->v = v;
+		files->cap = cap;
+	}
+	files->v[files->n].path = path;
+	files->v[files->n].policy = NULL;
+	files->n++;
+	return 0;
+}
+
+static void policy_files_free(struct policy_files *files)
+{
+	for (size_t i = 0; i < files->n; i++) {
+		free(files->v[i].path);
+		tetra_policy_free(files->v[i].policy);
+	}
+	free(files->v);
+	files->v = NULL;
+	files->n = files->cap = 0;
+}
+
+/* Byte order, whatever the locale: the load order must not depend on the environment. */
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* NAME.yaml or NAME.yml with a non-empty NAME; hidden files (".x.yaml") are left out. */
+static int is_policy_file_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return 0;
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	int slash = n && dir[n - 1] == '/';
+	char *path = malloc(n + strlen(name) + 2);
+
+	if (path)
+		sprintf(path, "%s%s%s", dir, slash ? "" : "/", name);
+	return path;
+}
+
+/*
+ * --policy-dir DIR: append every *.yaml and *.yml in DIR, sorted by name. Directories
+ * with such names are skipped; anything else (a dangling symlink too) is kept so that
+ * parsing reports it. An empty directory is a warning, not an error: a configuration
+ * directory may legitimately hold no policy yet. 0, or -1 after printing why.
+ */
+static int expand_policy_dir(const char *dir, struct policy_files *files)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0, added = 0, i;
+	struct dirent *de;
+	int status = -1;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, PROG ": policy directory %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!is_policy_file_name(de->d_name))
+			continue;
+		if (n == cap) {
+			char **v;
+
+			cap = cap ? 2 * cap : 16;
+			v = realloc(names, cap * sizeof(*v));
+			if (!v)
+				goto nomem;
+			names = v;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n])
+			goto nomem;
+		n++;
+	}
+	if (errno) {
+		fprintf(stderr, PROG ": policy directory %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
+	for (i = 0; i < n; i++) {
+		char *path = join_path(dir, names[i]);
+		struct stat st;
+
+		if (!path)
+			goto nomem;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (policy_files_add(files, path) < 0)
+			goto nomem;
+		added++;
+	}
+	if (!added)
+		fprintf(stderr, PROG ": warning: policy directory %s has no *.yaml or *.yml "
+			"file\n", dir);
+	status = 0;
+	goto out;
+nomem:
+	fprintf(stderr, PROG ": policy directory %s: %s\n", dir, strerror(ENOMEM));
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return status;
+}
+
+/* The policy files named on the command line, directories expanded. 0 or -1 (printed). */
+static int collect_policy_files(const struct cli *cli, struct policy_files *files)
+{
+	for (size_t i = 0; i < cli->nr_policy_sources; i++) {
+		const struct policy_source *src = &cli->policy_sources[i];
+		char *path;
+
+		if (src->is_dir) {
+			if (expand_policy_dir(src->path, files) < 0)
+				return -1;
+			continue;
+		}
+		path = strdup(src->path);
+		if (!path || policy_files_add(files, path) < 0) {
+			fprintf(stderr, PROG ": %s\n", strerror(ENOMEM));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Print a diagnostics text (one "FILE:LINE:COL: FIELD: MESSAGE" per line) on stderr. */
+static void print_diag(const struct tetra_diag *diag)
+{
+	size_t n;
+
+	if (!diag->count)
+		return;
+	n = strlen(diag->text);
+	fputs(diag->text, stderr);
+	if (n && diag->text[n - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/*
+ * Parse every policy file, all of them even after a failure so that one run shows every
+ * mistake. Errors and warnings go to stderr as FILE:LINE:COL: FIELD: MESSAGE. Needs no
+ * privileges and touches no context: nothing is attached when a file is bad. 0 or -1.
+ */
+static int parse_policy_files(struct policy_files *files)
+{
+	int status = 0;
+
+	for (size_t i = 0; i < files->n; i++) {
+		struct policy_file *f = &files->v[i];
+		struct tetra_diag diag;
+		int rc;
+
+		tetra_diag_init(&diag, sizeof(diag));
+		rc = tetra_policy_parse_file(&f->policy, f->path, &diag);
+		print_diag(&diag);
+		if (rc == -TETRA_E_POLICY) {
+			fprintf(stderr, PROG ": %s: invalid policy (%u error%s)\n", f->path,
+				diag.errors, diag.errors == 1 ? "" : "s");
+			status = -1;
+		} else if (rc < 0) {
+			if (!diag.count)
+				fprintf(stderr, PROG ": policy %s: %s\n", f->path, tetra_strerror(rc));
+			status = -1;
+		}
+	}
+	return status;
+}
+
+/* The plan as text, or NULL (out of memory, or a plan too large to print). */
+static char *plan_text(const struct tetra_plan *plan)
+{
+	int n = tetra_plan_to_text(plan, NULL, 0);
+	char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+
+	if (text && tetra_plan_to_text(plan, text, (size_t)n + 1) != n) {
+		free(text);
+		text = NULL;
+	}
+	return text;
+}
+
+/* "tetra-observe: policy FILE: <why>", the why from the context when it has one. */
+static void report_policy_error(struct tetra_ctx *ctx, const char *path, int rc)
+{
+	const char *detail = tetra_ctx_last_error(ctx);
+
+	fprintf(stderr, PROG ": policy %s: %s\n", path,
+		detail && *detail ? detail : tetra_strerror(rc));
+	if (rc == -TETRA_E_PRIVILEGE || rc == -EPERM)
+		fprintf(stderr, PROG ": hint: run as root, or grant CAP_BPF and CAP_PERFMON\n");
+}
+
+/*
+ * Whether @plan has an Override that cannot be carried out on a hook that is otherwise
+ * attachable: the case --override-as-sigkill is for.
+ */
+static int plan_has_failing_override(const struct tetra_plan *plan)
+{
+	for (uint32_t h = 0; h < tetra_plan_hook_count(plan); h++) {
+		if (tetra_plan_hook_error(plan, h) < 0)
+			continue;
+		for (uint32_t a = 0; a < tetra_plan_action_count(plan, h); a++)
+			if (tetra_plan_action_type(plan, h, a) == TETRA_ACTION_OVERRIDE &&
+			    tetra_plan_action_error(plan, h, a) < 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* With -v: the plan of @path on stderr, after a header line. */
+static void print_plan(const struct tetra_plan *plan, const char *path)
+{
+	char *text = plan_text(plan);
+	size_t n;
+
+	if (!text) {
+		fprintf(stderr, PROG ": warning: %s: cannot format the plan\n", path);
+		return;
+	}
+	n = strlen(text);
+	fprintf(stderr, PROG ": plan of %s:\n%s%s", path, text,
+		n && text[n - 1] != '\n' ? "\n" : "");
+	free(text);
+}
+
+/*
+ * Plan each parsed policy (the plan goes to stderr with -v) and load it into @ctx, whose
+ * policy flags are already set. Returns how many were loaded; -1 after printing why one
+ * could not be (the caller exits 1 and freeing the context unloads the others); -2 when
+ * a stop signal came first (not an error).
+ */
+static int load_policy_files(struct tetra_ctx *ctx, const struct policy_files *files,
+			     int verbose)
+{
+	int loaded = 0;
+
+	for (size_t i = 0; i < files->n; i++) {
+		const struct policy_file *f = &files->v[i];
+		struct tetra_plan *plan = NULL;
+		uint32_t id = 0;
+		int rc, override_fails;
+
+		if (g_signal)
+			return -2;
+		rc = tetra_ctx_plan_policy(ctx, f->policy, &plan);
+		if (rc < 0) {
+			report_policy_error(ctx, f->path, rc);
+			return -1;
+		}
+		if (verbose)
+			print_plan(plan, f->path);
+		override_fails = plan_has_failing_override(plan);
+		tetra_plan_free(plan);
+
+		rc = tetra_ctx_add_policy(ctx, f->policy, &id);
+		if (rc < 0) {
+			if (g_signal && rc == -EINTR)
+				return -2;
+			report_policy_error(ctx, f->path, rc);
+			if (rc == -TETRA_E_NOT_SUPPORTED && override_fails &&
+			    !(tetra_ctx_get_policy_flags(ctx) & TETRA_POLICY_F_OVERRIDE_AS_SIGKILL))
+				fprintf(stderr, PROG ": hint: --override-as-sigkill kills the caller "
+					"where Override cannot deny the call\n");
+			else if (rc == -TETRA_E_NOT_SUPPORTED && !verbose)
+				fprintf(stderr, PROG ": hint: '" PROG " --check-policy %s' shows "
+					"what this kernel can carry out\n", f->path);
+			return -1;
+		}
+		fprintf(stderr, PROG ": policy %s loaded (id %u)\n",
+			tetra_policy_name(f->policy), id);
+		loaded++;
+	}
+	return loaded;
+}
+
 /*
  * --check-policy FILE: parse the policy (diagnostics on stderr as FILE:LINE:COL: FIELD:
  * MESSAGE), plan it on this kernel and print the plan on stdout. Loads nothing, so it
  * needs no privileges (without them the kernel probe reports every BPF feature missing,
  * and the plan says so). Exit 0 when the policy is valid and all of it can be carried
- * out here, 1 otherwise, with the reason on stderr.
+ * out here, 1 otherwise, with the reason on stderr. @policy_flags (--override-as-sigkill)
+ * are the context's TETRA_POLICY_F_*, as a load would use them.
  */
-static int do_check_policy(const char *path)
+static int do_check_policy(const char *path, uint32_t policy_flags)
 {
 	struct tetra_policy *policy = NULL;
 	struct tetra_plan *plan = NULL;
@@ -619,6 +1013,11 @@ static int do_check_policy(const char *path)
 	rc = tetra_ctx_new(&ctx, NULL);
 	if (rc < 0) {
 		fprintf(stderr, PROG ": create context: %s\n", tetra_strerror(rc));
+		goto out;
+	}
+	rc = tetra_ctx_set_policy_flags(ctx, policy_flags);
+	if (rc < 0) {
+		report_error(ctx, "set policy flags", rc);
 		goto out;
 	}
 	rc = tetra_ctx_plan_policy(ctx, policy, &plan);
@@ -657,8 +1056,18 @@ static int run(const struct cli *cli)
 	struct observe o = { .export_fd = -1 };
 	struct tetra_ctx_opts opts;
 	struct tetra_stats stats;
+	struct policy_files policies = { 0 };
 	struct tetra_ctx *ctx = NULL;
-	int have_stats = 0, status = EXIT_SUCCESS, rc;
+	int have_stats = 0, status = EXIT_SUCCESS, loaded = 0, rc;
+
+	/*
+	 * Policies are read and parsed first: a bad file stops the run before anything is
+	 * created, opened or attached.
+	 */
+	if (collect_policy_files(cli, &policies) < 0 || parse_policy_files(&policies) < 0) {
+		policy_files_free(&policies);
+		return EXIT_FAILURE;
+	}
 
 	o.format = cli->format;
 	if (o.format == OUTPUT_AUTO)
@@ -669,6 +1078,7 @@ static int run(const struct cli *cli)
 				   0600);
 		if (o.export_fd < 0) {
 			fprintf(stderr, PROG ": open %s: %s\n", cli->export_path, strerror(errno));
+			policy_files_free(&policies);
 			return EXIT_FAILURE;
 		}
 	}
@@ -693,6 +1103,13 @@ static int run(const struct cli *cli)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	/* before any plan or load: the flags change what both may do */
+	rc = tetra_ctx_set_policy_flags(ctx, cli->policy_flags);
+	if (rc < 0) {
+		report_error(ctx, "set policy flags", rc);
+		status = EXIT_FAILURE;
+		goto out;
+	}
 
 	g_ctx = ctx;
 	rc = install_signals(on_signal);
@@ -711,9 +1128,23 @@ static int run(const struct cli *cli)
 			goto out;
 		}
 	} else {
-		fprintf(stderr, PROG ": ready (process sensor attached)\n");
+		g_quiet_library_errors = !cli->verbose;
+		loaded = load_policy_files(ctx, &policies, cli->verbose);
+		g_quiet_library_errors = 0;
+		if (loaded == -1) {
+			status = EXIT_FAILURE;
+			goto out;
+		}
+		/* -2: a stop signal came while loading; the loop below ends at once */
+		if (loaded > 0)
+			fprintf(stderr, PROG ": ready (process sensor attached, %d polic%s "
+				"loaded)\n", loaded, loaded == 1 ? "y" : "ies");
+		else if (loaded == 0)
+			fprintf(stderr, PROG ": ready (process sensor attached)\n");
 		fflush(stderr);
 	}
+	/* loaded into the kernel; the parsed copies are not needed any more */
+	policy_files_free(&policies);
 
 	while (!g_signal && !o.out_closed && !o.out_stuck && !o.fatal) {
 		rc = tetra_ctx_poll(ctx, -1);
@@ -760,6 +1191,7 @@ out:
 	}
 	free(o.json_buf.p);
 	free(o.compact_buf.p);
+	policy_files_free(&policies);
 	if (have_stats && status == EXIT_SUCCESS && !o.out_closed)
 		fprintf(stderr, PROG ": %llu events, %llu lost\n",
 			(unsigned long long)stats.events_delivered,
@@ -780,11 +1212,16 @@ int main(int argc, char *argv[])
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	rc = parse_args(argc, argv, &cli);
-	if (rc >= 0)
+	if (rc >= 0) {
+		free(cli.policy_sources);
 		return rc;
+	}
 	if (cli.check_policy)
-		return do_check_policy(cli.check_policy);
-	if (cli.probe)
-		return do_probe();
-	return run(&cli);
+		rc = do_check_policy(cli.check_policy, cli.policy_flags);
+	else if (cli.probe)
+		rc = do_probe();
+	else
+		rc = run(&cli);
+	free(cli.policy_sources);
+	return rc;
 }
