@@ -49,6 +49,7 @@ struct policy_scratch {
 	__u32 data_off[TP_SLOTS];	/* where each argument's bytes start in data */
 	struct tp_string_key key;
 	char key_slack[8];		/* masked (& 255) writes may pass the key's 252 bytes */
+	char path[TETRA_WIRE_PATH_MAX + 256];	/* fd arguments: the path, built backwards */
 };
 
 struct {
@@ -189,6 +190,108 @@ __noinline int tp_match_arg(__u32 hook, __u32 sel, __u32 ma)
 	return string_op(s, m->op, m->matcher, r->data + off, r->data_len[arg]);
 }
 
+/* The current task's namespace @which (TETRA_NS_* numbering) as an inode number; 0 unknown. */
+static __always_inline __u32 current_ns(__u32 which)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+
+	/* the same fields as tetra_read_task(), one at a time */
+	switch (which) {
+	case 0:	/* Uts */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, uts_ns)->ns) : 0;
+	case 1:	/* Ipc */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, ipc_ns)->ns) : 0;
+	case 2:	/* Mnt */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, mnt_ns)->ns) : 0;
+	case 3: {	/* Pid: the namespace the task lives in */
+		struct pid *tpid = BPF_CORE_READ(task, thread_pid);
+		struct pid_namespace *pidns = NULL;
+		unsigned int level;
+
+		if (!tpid)
+			return 0;
+		level = BPF_CORE_READ(tpid, level);
+		bpf_probe_read_kernel(&pidns, sizeof(pidns), &tpid->numbers[level & 31].ns);
+		return pidns ? ns_inum(&pidns->ns) : 0;
+	}
+	case 4:	/* PidForChildren */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, pid_ns_for_children)->ns) : 0;
+	case 5:	/* Net */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, net_ns)->ns) : 0;
+	case 6:	/* Time */
+		if (!nsp || !bpf_core_field_exists(nsp->time_ns))
+			return 0;
+		return ns_inum(&BPF_CORE_READ(nsp, time_ns)->ns);
+	case 7:	/* TimeForChildren */
+		if (!nsp || !bpf_core_field_exists(nsp->time_ns_for_children))
+			return 0;
+		return ns_inum(&BPF_CORE_READ(nsp, time_ns_for_children)->ns);
+	case 8:	/* Cgroup */
+		return nsp ? ns_inum(&BPF_CORE_READ(nsp, cgroup_ns)->ns) : 0;
+	case 9:	/* User */
+		return ns_inum(&BPF_CORE_READ(task, cred, user_ns)->ns);
+	}
+	return 0;
+}
+
+/* Does namespace filter @i of selector @sel of hook @hook hold for the current task? */
+__noinline int tp_match_ns(__u32 hook, __u32 sel, __u32 i)
+{
+	const struct tp_ns_filter *f;
+	struct tp_hook *h;
+	__u32 inum;
+	int in = 0;
+
+	h = bpf_map_lookup_elem(&tp_hooks, &hook);
+	if (!h || sel >= TP_MAX_SELECTORS || i >= TP_MAX_NS_FILTERS)
+		return 0;
+	f = &h->selectors[slot(sel)].ns[TP_BOUND(i, TP_MAX_NS_FILTERS - 1)];
+	inum = current_ns(f->ns);
+	if (!inum)
+		return 0;	/* unknown namespace: no positive or negative match */
+#pragma unroll
+	for (int v = 0; v < TP_MAX_NS_VALUES; v++)
+		if (v < f->n_values && f->inums[v] == inum)
+			in = 1;
+	return f->op == TP_OP_EQUAL ? in : !in;
+}
+
+/*
+ * Does capability filter @i of selector @sel of hook @hook hold for the current task?
+ * In: the set holds any of the listed capabilities; NotIn: none of them.
+ */
+__noinline int tp_match_caps(__u32 hook, __u32 sel, __u32 i)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	const struct cred *cred = BPF_CORE_READ(task, cred);	/* subjective, as checks use */
+	const struct tp_cap_filter *f;
+	struct tp_hook *h;
+	__u64 caps = 0;
+	int any;
+
+	h = bpf_map_lookup_elem(&tp_hooks, &hook);
+	if (!h || !cred || sel >= TP_MAX_SELECTORS || i >= TP_MAX_CAP_FILTERS)
+		return 0;
+	f = &h->selectors[slot(sel)].caps[TP_BOUND(i, TP_MAX_CAP_FILTERS - 1)];
+	/* kernel_cap_t is 8 bytes both as u32[2] (< 6.3) and as u64 (>= 6.3) */
+	switch (f->set) {
+	case 0:	/* Permitted */
+		bpf_probe_read_kernel(&caps, 8, &cred->cap_permitted);
+		break;
+	case 1:	/* Effective */
+		bpf_probe_read_kernel(&caps, 8, &cred->cap_effective);
+		break;
+	case 2:	/* Inheritable */
+		bpf_probe_read_kernel(&caps, 8, &cred->cap_inheritable);
+		break;
+	default:
+		return 0;
+	}
+	any = (caps & f->mask) != 0;
+	return f->op == TP_OP_EQUAL ? any : !any;
+}
+
 /* Does selector @sel of hook @hook hold for the current call? */
 __noinline int tp_match_selector(__u32 hook, __u32 sel)
 {
@@ -220,6 +323,18 @@ __noinline int tp_match_selector(__u32 hook, __u32 sel)
 			return 0;	/* unknown binary: no positive or negative match */
 		r = string_op(s, ts->bin_op, ts->bin_matcher, b->path, b->len);
 		if (!r)
+			return 0;
+	}
+	for (__u32 i = 0; i < TP_MAX_NS_FILTERS; i++) {
+		if (i >= ts->n_ns)
+			break;
+		if (!tp_match_ns(hook, sel, i))
+			return 0;
+	}
+	for (__u32 i = 0; i < TP_MAX_CAP_FILTERS; i++) {
+		if (i >= ts->n_caps)
+			break;
+		if (!tp_match_caps(hook, sel, i))
 			return 0;
 	}
 	for (__u32 i = 0; i < TP_MAX_MATCH_ARGS; i++) {
@@ -258,6 +373,53 @@ static __always_inline __u32 read_arg_data(struct policy_scratch *s, struct tetr
 	if (bpf_probe_read_user(dst, size, (void *)v))
 		return 0;
 	return size;
+}
+
+/*
+ * The path of the current task's file descriptor @fd into argument @i's data at @off:
+ * the file the kernel has open, crossing mounts, relative to the task's root, with
+ * " (deleted)" for an unlinked file as /proc shows it. Returns the bytes stored.
+ */
+__noinline int tp_read_fd(__u32 i, __u32 off, __u64 fd)
+{
+	struct policy_scratch *s = scratch();
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct tetra_wire_policy *r;
+	struct file **fds, *f = NULL;
+	struct fs_struct *fs;
+	struct fdtable *fdt;
+	struct dentry *d;
+	__u32 pos, len, trunc = 0;
+
+	if (!s)
+		return 0;
+	r = (void *)s->rec;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & 0xffffff]);
+	fs = BPF_CORE_READ(task, fs);
+	if (!f || !fs)
+		return 0;
+	pos = tetra_path_walk(&f->f_path, &fs->root, s->path, &trunc);
+	pos = TP_BOUND(pos, TETRA_WIRE_PATH_MAX - 1);
+	len = TETRA_WIRE_PATH_MAX - pos;
+	if (len > TP_ARG_DATA_MAX - 11) {
+		/* keep the head: prefixes are what policies match on */
+		len = TP_ARG_DATA_MAX - 11;
+		trunc = 1;
+	}
+	len = TP_BOUND(len, 1023);
+	bpf_probe_read_kernel(r->data + TP_BOUND(off, 8191), len, s->path + pos);
+	/* unhashed and not a root: unlinked, as d_unlinked() says */
+	d = BPF_CORE_READ(f, f_path.dentry);
+	if (!BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d) {
+		bpf_probe_read_kernel(r->data + TP_BOUND(off + len, 8191), 10, " (deleted)");
+		len += 10;
+	}
+	r->truncated[slot(i)] = trunc;
+	return len;
 }
 
 static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 n)
@@ -314,6 +476,12 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 
 			r->data_len[i] = n;
 			off += n + 1;	/* keep a NUL between arguments */
+			r->data[TP_BOUND(off - 1, 8191)] = '\0';
+		} else if (a->type == TP_ARG_FD) {
+			__u32 n = tp_read_fd(i, off, v);
+
+			r->data_len[i] = n;
+			off += n + 1;
 			r->data[TP_BOUND(off - 1, 8191)] = '\0';
 		}
 		if (off > POLICY_DATA_MAX - TP_ARG_DATA_MAX - 1)

@@ -335,6 +335,13 @@ static void kprobe_arg(struct tetra__out *o, const struct tetra__event_arg *a)
 		tetra__out_fmt(o, "\"%s\"", b);
 		break;
 	}
+	case TETRA_ARG_FD:
+		/* resolved in the kernel to the open file's path */
+		key(o, &n, "file_arg");
+		tetra__out_str(o, "{\"path\":");
+		tetra__out_json_str(o, a->str ? a->str : "");
+		tetra__out_str(o, "}");
+		break;
 	default:
 		key(o, &n, "string_arg");
 		tetra__out_json_str(o, a->str ? a->str : "");

@@ -20,6 +20,7 @@
 #include "context.h"
 #include "plan.h"
 #include "policy.h"
+#include "policy_runtime.h"
 #include "syscalls.h"
 
 /*
@@ -31,6 +32,9 @@
 #define SYS_STR_MAX		254
 #define SYS_MAX_RANGES		2
 #define SYS_MAX_PID_FILTERS	1
+#define SYS_MAX_NS_FILTERS	2	/* TP_MAX_NS_FILTERS */
+#define SYS_MAX_NS_VALUES	4	/* TP_MAX_NS_VALUES */
+#define SYS_MAX_CAP_FILTERS	2	/* TP_MAX_CAP_FILTERS */
 #define SYS_ARG_DATA_MAX	1024
 #define SYS_NR_ARGS		6	/* syscall arguments */
 #define SYS_MAX_NR		512
@@ -61,8 +65,8 @@ static const char *const signal_names[32] = {
 
 /* The filters of a selector the syscall tracepoint runtime does not evaluate. */
 static const uint32_t sys_unsupported_filters[] = {
-	TETRA_FILTER_MATCH_RETURN_ARGS,	      TETRA_FILTER_MATCH_NAMESPACES,
-	TETRA_FILTER_MATCH_NAMESPACE_CHANGES, TETRA_FILTER_MATCH_CAPABILITIES,
+	TETRA_FILTER_MATCH_RETURN_ARGS,
+	TETRA_FILTER_MATCH_NAMESPACE_CHANGES,
 	TETRA_FILTER_MATCH_CAPABILITY_CHANGES,
 };
 
@@ -419,6 +423,7 @@ static int sys_arg_type_ok(uint32_t type)
 	case TETRA_ARG_STRING:
 	case TETRA_ARG_FILENAME:
 	case TETRA_ARG_CHAR_BUF:
+	case TETRA_ARG_FD:	/* resolved to the open file's path in the kernel */
 		return 1;
 	}
 	return 0;
@@ -427,7 +432,7 @@ static int sys_arg_type_ok(uint32_t type)
 static int is_string_type(uint32_t type)
 {
 	return type == TETRA_ARG_STRING || type == TETRA_ARG_FILENAME ||
-	       type == TETRA_ARG_CHAR_BUF;
+	       type == TETRA_ARG_CHAR_BUF || type == TETRA_ARG_FD;
 }
 
 static int sys_string_op_ok(uint32_t op)
@@ -579,6 +584,59 @@ static void check_sys_match_args(struct builder *b, uint32_t s,
 	}
 }
 
+/* matchNamespaces and matchCapabilities: In/NotIn on the task's namespaces and cap sets. */
+static void check_sys_ns_caps(struct builder *b, uint32_t s,
+			      const struct tetra__policy_selector *sel)
+{
+	char field[160];
+
+	for (uint32_t k = 0; k < sel->nr_filters[TETRA_FILTER_MATCH_NAMESPACES]; k++) {
+		const struct tetra__policy_filter *f =
+			&sel->filters[TETRA_FILTER_MATCH_NAMESPACES][k];
+
+		snprintf(field, sizeof(field), "%s.selectors[%u].matchNamespaces[%u]", b->field,
+			 s, k);
+		if (k >= SYS_MAX_NS_FILTERS)
+			add_problem(b, field,
+				    "the syscall tracepoint mechanism holds at most %u "
+				    "matchNamespaces filters per selector", SYS_MAX_NS_FILTERS);
+		if (f->nr_values > SYS_MAX_NS_VALUES)
+			add_problem(b, field,
+				    "%u values; the syscall tracepoint mechanism holds at most %u "
+				    "per filter", f->nr_values, SYS_MAX_NS_VALUES);
+		/* host_ns is pid 1's namespace, read from /proc when the policy is loaded */
+		for (uint32_t v = 0; v < f->nr_values; v++) {
+			uint32_t inum;
+			int err;
+
+			if (f->parsed[v].kind != TETRA__VAL_HOST_NS)
+				continue;
+			err = tetra__host_ns_inum(f->type, &inum);
+			if (err) {
+				/* the same error the load would fail with */
+				add_problem_err(b, err, field,
+						"host_ns cannot be resolved here (pid 1's %s "
+						"namespace: %s)", tetra__policy_ns_name(f->type),
+						strerror(-err));
+				break;
+			}
+		}
+	}
+	for (uint32_t k = 0; k < sel->nr_filters[TETRA_FILTER_MATCH_CAPABILITIES]; k++) {
+		const struct tetra__policy_filter *f =
+			&sel->filters[TETRA_FILTER_MATCH_CAPABILITIES][k];
+
+		snprintf(field, sizeof(field), "%s.selectors[%u].matchCapabilities[%u]", b->field,
+			 s, k);
+		if (k >= SYS_MAX_CAP_FILTERS)
+			add_problem(b, field,
+				    "the syscall tracepoint mechanism holds at most %u "
+				    "matchCapabilities filters per selector", SYS_MAX_CAP_FILTERS);
+		if (f->flags & TETRA_FILTER_F_NAMESPACE_CAP)
+			add_problem(b, field, "isNamespaceCapability is " SYS_NOT_YET);
+	}
+}
+
 static void check_sys_selector(struct builder *b, uint32_t s)
 {
 	const struct tetra__policy_selector *sel = &b->h->selectors[s];
@@ -629,6 +687,7 @@ static void check_sys_selector(struct builder *b, uint32_t s)
 		if (f->flags & TETRA_FILTER_F_NAMESPACE_PID)
 			add_problem(b, field, "isNamespacePID is " SYS_NOT_YET);
 	}
+	check_sys_ns_caps(b, s, sel);
 }
 
 /* ---- actions ------------------------------------------------------------------------ */

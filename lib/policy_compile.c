@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <tetra/event.h>
 #include <tetra/plan.h>
 
 #include "policy.h"
@@ -46,13 +48,16 @@ static int tp_arg_type(uint32_t type)
 		return TP_ARG_STRING;
 	case TETRA_ARG_CHAR_BUF:
 		return TP_ARG_CHAR_BUF;
+	case TETRA_ARG_FD:
+		return TP_ARG_FD;
 	}
 	return TP_ARG_NONE;
 }
 
+/* Compared as strings in the kernel: an fd argument by the path of its file. */
 static int is_string_type(int tp)
 {
-	return tp == TP_ARG_STRING || tp == TP_ARG_CHAR_BUF;
+	return tp == TP_ARG_STRING || tp == TP_ARG_CHAR_BUF || tp == TP_ARG_FD;
 }
 
 static int tp_string_op(uint32_t op)
@@ -237,6 +242,166 @@ static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hoo
 	return 0;
 }
 
+/* /proc/<pid>/ns/ entry of each TETRA_NS_*. */
+static const char *const proc_ns_names[TETRA_NS_COUNT] = {
+	[TETRA_NS_UTS] = "uts",
+	[TETRA_NS_IPC] = "ipc",
+	[TETRA_NS_MNT] = "mnt",
+	[TETRA_NS_PID] = "pid",
+	[TETRA_NS_PID_FOR_CHILDREN] = "pid_for_children",
+	[TETRA_NS_NET] = "net",
+	[TETRA_NS_TIME] = "time",
+	[TETRA_NS_TIME_FOR_CHILDREN] = "time_for_children",
+	[TETRA_NS_CGROUP] = "cgroup",
+	[TETRA_NS_USER] = "user",
+};
+
+/*
+ * The inode numbers the kernel gives its initial namespaces (include/linux/proc_ns.h):
+ * fixed since each namespace type exists, except net and mnt, which got theirs in 6.18
+ * and were numbered dynamically (from 0xF0000000) before.
+ */
+static const uint32_t init_ns_inums[TETRA_NS_COUNT] = {
+	[TETRA_NS_UTS] = 0xEFFFFFFEu,	[TETRA_NS_IPC] = 0xEFFFFFFFu,
+	[TETRA_NS_MNT] = 0xEFFFFFF8u,	[TETRA_NS_PID] = 0xEFFFFFFCu,
+	[TETRA_NS_PID_FOR_CHILDREN] = 0xEFFFFFFCu, [TETRA_NS_NET] = 0xEFFFFFF9u,
+	[TETRA_NS_TIME] = 0xEFFFFFFAu,	[TETRA_NS_TIME_FOR_CHILDREN] = 0xEFFFFFFAu,
+	[TETRA_NS_CGROUP] = 0xEFFFFFFBu, [TETRA_NS_USER] = 0xEFFFFFFDu,
+};
+
+int tetra__host_ns_inum(uint32_t ns, uint32_t *ret)
+{
+	char path[64];
+	struct stat st;
+	int err;
+
+	if (ns >= TETRA_NS_COUNT)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", proc_ns_names[ns]);
+	if (stat(path, &st) == 0) {
+		*ret = (uint32_t)st.st_ino;
+		return 0;
+	}
+	err = -errno;
+	if (err != -EACCES && err != -EPERM)
+		return err;
+	/*
+	 * Hardened hosts may hide pid 1 even from root: take the kernel's initial namespace
+	 * (where pid 1 lives on a host) when its number is known for certain - the type
+	 * exists here, and for net/mnt this kernel numbers it the fixed way (we are in it).
+	 */
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_ns_names[ns]);
+	if (stat(path, &st) < 0)
+		return err;
+	if ((ns == TETRA_NS_MNT || ns == TETRA_NS_NET) && st.st_ino != init_ns_inums[ns])
+		return err;
+	*ret = init_ns_inums[ns];
+	return 0;
+}
+
+/* "host_ns": the inode number of pid 1's namespace @ns, as Tetragon resolves it. */
+static int host_ns_inum(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t si,
+			uint32_t k, uint32_t ns, uint32_t *ret)
+{
+	int err = tetra__host_ns_inum(ns, ret);
+
+	if (err)
+		return tetra__error(ctx, err,
+				    "policy hook kprobes[%u] \"%s\": selectors[%u]."
+				    "matchNamespaces[%u]: cannot resolve host_ns: /proc/1/ns/%s: %s",
+				    h->kind_index, h->call ? h->call : "", si, k, proc_ns_names[ns],
+				    strerror(-err));
+	return 0;
+}
+
+static int compile_namespaces(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+			      uint32_t hi, uint32_t si, const struct tetra__policy_selector *s,
+			      struct tp_selector *ts)
+{
+	uint32_t n = s->nr_filters[TETRA_FILTER_MATCH_NAMESPACES];
+	char why[256];
+	int err;
+
+	if (n > TP_MAX_NS_FILTERS) {
+		snprintf(why, sizeof(why),
+			 "selectors[%u].matchNamespaces: %u filters; the syscall tracepoint "
+			 "mechanism holds at most %d per selector", si, n, TP_MAX_NS_FILTERS);
+		return refuse(ctx, h, hi, why);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		const struct tetra__policy_filter *f =
+			&s->filters[TETRA_FILTER_MATCH_NAMESPACES][k];
+		struct tp_ns_filter *nf = &ts->ns[k];
+
+		if (f->type >= TETRA_NS_COUNT ||
+		    (f->op != TETRA_OP_IN && f->op != TETRA_OP_NOT_IN)) {
+			snprintf(why, sizeof(why),
+				 "selectors[%u].matchNamespaces[%u]: unsupported namespace or "
+				 "operator", si, k);
+			return refuse(ctx, h, hi, why);
+		}
+		if (f->nr_values > TP_MAX_NS_VALUES) {
+			snprintf(why, sizeof(why),
+				 "selectors[%u].matchNamespaces[%u]: %u values; at most %d per "
+				 "filter", si, k, f->nr_values, TP_MAX_NS_VALUES);
+			return refuse(ctx, h, hi, why);
+		}
+		nf->ns = f->type;
+		nf->op = f->op == TETRA_OP_IN ? TP_OP_EQUAL : TP_OP_NOTEQUAL;
+		for (uint32_t i = 0; i < f->nr_values; i++) {
+			uint32_t inum = (uint32_t)f->parsed[i].lo;
+
+			if (f->parsed[i].kind == TETRA__VAL_HOST_NS) {
+				err = host_ns_inum(ctx, h, si, k, f->type, &inum);
+				if (err)
+					return err;
+			}
+			nf->inums[nf->n_values++] = inum;
+		}
+		ts->n_ns++;
+	}
+	return 0;
+}
+
+static int compile_capabilities(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+				uint32_t hi, uint32_t si, const struct tetra__policy_selector *s,
+				struct tp_selector *ts)
+{
+	uint32_t n = s->nr_filters[TETRA_FILTER_MATCH_CAPABILITIES];
+	char why[256];
+
+	if (n > TP_MAX_CAP_FILTERS) {
+		snprintf(why, sizeof(why),
+			 "selectors[%u].matchCapabilities: %u filters; the syscall tracepoint "
+			 "mechanism holds at most %d per selector", si, n, TP_MAX_CAP_FILTERS);
+		return refuse(ctx, h, hi, why);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		const struct tetra__policy_filter *f =
+			&s->filters[TETRA_FILTER_MATCH_CAPABILITIES][k];
+		struct tp_cap_filter *cf = &ts->caps[k];
+
+		if (f->flags & TETRA_FILTER_F_NAMESPACE_CAP) {
+			snprintf(why, sizeof(why),
+				 "selectors[%u].matchCapabilities[%u]: isNamespaceCapability is "
+				 "not supported by the syscall tracepoint mechanism", si, k);
+			return refuse(ctx, h, hi, why);
+		}
+		if (f->type > TETRA_CAPS_INHERITABLE ||
+		    (f->op != TETRA_OP_IN && f->op != TETRA_OP_NOT_IN)) {
+			snprintf(why, sizeof(why),
+				 "selectors[%u].matchCapabilities[%u]: unsupported set or operator",
+				 si, k);
+			return refuse(ctx, h, hi, why);
+		}
+		cf->set = f->type;
+		cf->op = f->op == TETRA_OP_IN ? TP_OP_EQUAL : TP_OP_NOTEQUAL;
+		cf->mask = f->caps;
+		ts->n_caps++;
+	}
+	return 0;
+}
+
 static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
 			    uint32_t hi, uint32_t si, struct tetra__hook_slot *slot,
 			    uint32_t *next_matcher)
@@ -248,7 +413,8 @@ static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_ho
 
 	for (uint32_t k = 0; k < TETRA_FILTER_COUNT; k++) {
 		if (!s->nr_filters[k] || k == TETRA_FILTER_MATCH_ARGS ||
-		    k == TETRA_FILTER_MATCH_BINARIES || k == TETRA_FILTER_MATCH_PIDS)
+		    k == TETRA_FILTER_MATCH_BINARIES || k == TETRA_FILTER_MATCH_PIDS ||
+		    k == TETRA_FILTER_MATCH_NAMESPACES || k == TETRA_FILTER_MATCH_CAPABILITIES)
 			continue;
 		snprintf(why, sizeof(why),
 			 "selectors[%u].%s: not supported by the syscall tracepoint mechanism yet", si,
@@ -294,6 +460,11 @@ static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_ho
 		for (uint32_t i = 0; i < f->nr_values; i++)
 			ts->pids[ts->n_pids++] = (uint32_t)f->parsed[i].lo;
 	}
+	err = compile_namespaces(ctx, h, hi, si, s, ts);
+	if (!err)
+		err = compile_capabilities(ctx, h, hi, si, s, ts);
+	if (err)
+		return err;
 	return compile_actions(ctx, h, hi, s, ts);
 }
 

@@ -324,7 +324,8 @@ int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t 
 		a->value = r->ints[i];
 		a->truncated = r->truncated[i];
 		if (slot->cfg.args[i].type == TP_ARG_STRING ||
-		    slot->cfg.args[i].type == TP_ARG_CHAR_BUF) {
+		    slot->cfg.args[i].type == TP_ARG_CHAR_BUF ||
+		    slot->cfg.args[i].type == TP_ARG_FD) {
 			if (sizeof(*r) + off + r->data_len[i] + 1 > size) {
 				ctx->stats.decode_errors++;
 				return 0;

@@ -43,4 +43,11 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 			       uint32_t *next_matcher);
 void tetra__hook_slot_clear(struct tetra__hook_slot *slot);
 
+/*
+ * matchNamespaces "host_ns": the inode number of pid 1's namespace @ns (TETRA_NS_*) from
+ * /proc/1/ns, or where that is denied the kernel's initial namespace when its number is
+ * certain. 0 or a negative errno.
+ */
+int tetra__host_ns_inum(uint32_t ns, uint32_t *ret);
+
 #endif /* TETRA_LIB_POLICY_RUNTIME_H */

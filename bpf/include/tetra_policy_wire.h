@@ -19,6 +19,9 @@
 #define TP_MAX_MATCH_ARGS	5
 #define TP_MAX_VALUES		4	/* integer values per matchArgs */
 #define TP_MAX_PIDS		4
+#define TP_MAX_NS_FILTERS	2	/* matchNamespaces filters per selector */
+#define TP_MAX_NS_VALUES	4	/* inode numbers per matchNamespaces filter */
+#define TP_MAX_CAP_FILTERS	2	/* matchCapabilities filters per selector */
 /*
  * Arrays indexed in the kernel have a power-of-two number of slots, so an index masked
  * with (TP_SLOTS - 1) is provably in bounds even for verifiers that lose track of it
@@ -74,6 +77,23 @@ struct tp_match_arg {
 	__u64 values[TP_MAX_VALUES];	/* for ranges: [lo, hi] pairs */
 };
 
+/* matchNamespaces: the current task's namespace @ns is (In) / is not (NotIn) one of inums. */
+struct tp_ns_filter {
+	__u8 ns;		/* TETRA_NS_* (Uts 0 ... User 9) */
+	__u8 op;		/* TP_OP_EQUAL (In) / TP_OP_NOTEQUAL (NotIn) */
+	__u8 n_values;
+	__u8 __pad;
+	__u32 inums[TP_MAX_NS_VALUES];	/* host_ns already resolved by user space */
+};
+
+/* matchCapabilities: In when the task's set @set holds any cap of @mask, NotIn when none. */
+struct tp_cap_filter {
+	__u8 set;		/* TETRA_CAPS_* (Permitted 0, Effective 1, Inheritable 2) */
+	__u8 op;		/* TP_OP_EQUAL (In) / TP_OP_NOTEQUAL (NotIn) */
+	__u8 __pad[6];
+	__u64 mask;		/* 1 << CAP_* */
+};
+
 struct tp_selector {
 	__u8 n_match_args;
 	__u8 bin_op;		/* 0: no matchBinaries; else TP_OP_EQUAL/NOTEQUAL/PREFIX/... */
@@ -86,6 +106,12 @@ struct tp_selector {
 	__u32 bin_matcher;	/* key prefix of this selector's binaries in tp_strings */
 	__u32 pids[TP_MAX_PIDS];
 	struct tp_match_arg match_args[TP_SLOTS];
+	/* matchNamespaces and matchCapabilities, AND-ed with the filters above */
+	__u8 n_ns;		/* filters in ns[] */
+	__u8 n_caps;		/* filters in caps[] */
+	__u8 __pad2[6];
+	struct tp_ns_filter ns[TP_MAX_NS_FILTERS];
+	struct tp_cap_filter caps[TP_MAX_CAP_FILTERS];
 };
 
 struct tp_hook {

@@ -140,8 +140,8 @@ TETRA_API const char *tetra_plan_hook_reason(const struct tetra_plan *plan, uint
 /*
  * Parts of @hook that its mechanism cannot carry out (args, selector filters, return
  * probes), each as "FIELD: MESSAGE", e.g.
- *   kprobes[0].selectors[1].matchNamespaces: not supported by the syscall tracepoint
- *   mechanism yet
+ *   kprobes[0].selectors[1].matchNamespaceChanges: not supported by the syscall
+ *   tracepoint mechanism yet
  * Only hooks with a usable mechanism are examined. tetra_plan_problem() is borrowed, NULL
  * out of range; tetra_plan_problem_error() is negative (-TETRA_E_NOT_SUPPORTED), -EINVAL
  * out of range. Thread-safe.

@@ -540,11 +540,10 @@ Test(policy, what_cannot_be_enforced_is_refused_with_the_reason, .timeout = 60)
 		       -TETRA_E_NOT_SUPPORTED, "cannot both Post and NoPost");
 	expect_refused(openat_policy(yaml, sizeof(yaml),
 				     "    selectors:\n"
-				     "    - matchNamespaces:\n"
-				     "      - namespace: Pid\n"
-				     "        operator: In\n"
-				     "        values: [\"host_ns\"]\n"),
-		       -TETRA_E_NOT_SUPPORTED, "matchNamespaces: not supported");
+				     "    - matchNamespaceChanges:\n"
+				     "      - operator: In\n"
+				     "        values: [\"Pid\"]\n"),
+		       -TETRA_E_NOT_SUPPORTED, "matchNamespaceChanges: not supported");
 	expect_refused("apiVersion: cilium.io/v1alpha1\n"
 		       "kind: TracingPolicy\n"
 		       "metadata:\n"

@@ -593,21 +593,20 @@ Test(plan_selectors, unsupported_filters_are_named_by_their_path)
 		"    - matchPIDs:\n"
 		"      - operator: NotIn\n"
 		"        values: [1]\n"
-		"    - matchNamespaces:\n"
-		"      - namespace: Pid\n"
-		"        operator: In\n"
-		"        values: [\"host_ns\"]\n"
-		"      matchCapabilities:\n"
+		"    - matchNamespaceChanges:\n"
+		"      - operator: In\n"
+		"        values: [\"Mnt\"]\n"
+		"      matchCapabilityChanges:\n"
 		"      - operator: In\n"
 		"        values: [\"CAP_SYS_ADMIN\"]\n");
 
 	cr_assert_eq(tetra_plan_problem_count(p, 0), 2, "%s", problems(p, 0));
 	cr_expect_str_eq(tetra_plan_problem(p, 0, 0),
-			 "kprobes[0].selectors[1].matchNamespaces: not supported by the syscall "
-			 "tracepoint mechanism yet");
+			 "kprobes[0].selectors[1].matchNamespaceChanges: not supported by the "
+			 "syscall tracepoint mechanism yet");
 	cr_expect_str_eq(tetra_plan_problem(p, 0, 1),
-			 "kprobes[0].selectors[1].matchCapabilities: not supported by the syscall "
-			 "tracepoint mechanism yet");
+			 "kprobes[0].selectors[1].matchCapabilityChanges: not supported by the "
+			 "syscall tracepoint mechanism yet");
 	cr_expect_eq(tetra_plan_problem_error(p, 0, 0), -TETRA_E_NOT_SUPPORTED);
 	cr_expect_eq(tetra_plan_hook_error(p, 0), 0);	/* the mechanism itself is fine */
 	cr_expect_eq(tetra_plan_ok(p), 0);
@@ -647,6 +646,70 @@ Test(plan_selectors, supported_match_args_pass)
 
 	cr_expect_eq(tetra_plan_problem_count(p, 0), 0, "%s", problems(p, 0));
 	cr_expect_eq(tetra_plan_ok(p), 1);
+	tetra_plan_free(p);
+}
+
+Test(plan_selectors, namespaces_and_capabilities_pass_within_the_limits)
+{
+	struct tetra_plan *p = plan(locked_down(), HDR
+		"  kprobes:\n"
+		"  - call: \"sys_openat\"\n"
+		"    selectors:\n"
+		"    - matchNamespaces:\n"
+		"      - namespace: Mnt\n"
+		"        operator: In\n"
+		"        values: [\"host_ns\", \"4026531840\"]\n"
+		"      - namespace: Net\n"
+		"        operator: NotIn\n"
+		"        values: [\"host_ns\"]\n"
+		"      matchCapabilities:\n"
+		"      - type: Effective\n"
+		"        operator: In\n"
+		"        values: [\"CAP_SYS_ADMIN\", \"CAP_NET_ADMIN\"]\n"
+		"      - type: Permitted\n"
+		"        operator: NotIn\n"
+		"        values: [\"CAP_BPF\"]\n");
+
+	cr_expect_eq(tetra_plan_problem_count(p, 0), 0, "%s", problems(p, 0));
+	cr_expect_eq(tetra_plan_ok(p), 1);
+	tetra_plan_free(p);
+}
+
+Test(plan_selectors, namespaces_and_capabilities_past_the_limits_are_explained)
+{
+	struct tetra_plan *p = plan(locked_down(), HDR
+		"  kprobes:\n"
+		"  - call: \"sys_openat\"\n"
+		"    selectors:\n"
+		"    - matchNamespaces:\n"
+		"      - namespace: Mnt\n"
+		"        operator: In\n"
+		"        values: [\"host_ns\"]\n"
+		"      - namespace: Net\n"
+		"        operator: In\n"
+		"        values: [\"host_ns\"]\n"
+		"      - namespace: Uts\n"
+		"        operator: In\n"
+		"        values: [\"host_ns\"]\n"
+		"      matchCapabilities:\n"
+		"      - operator: In\n"
+		"        isNamespaceCapability: true\n"
+		"        values: [\"CAP_SYS_ADMIN\"]\n"
+		"      - operator: In\n"
+		"        values: [\"CAP_SYS_ADMIN\"]\n"
+		"      - operator: In\n"
+		"        values: [\"CAP_SYS_ADMIN\"]\n");
+	const char *pr = problems(p, 0);
+
+	expect_contains(pr, "kprobes[0].selectors[0].matchNamespaces[2]: the syscall tracepoint "
+			    "mechanism holds at most 2 matchNamespaces filters per selector\n");
+	expect_contains(pr, "kprobes[0].selectors[0].matchCapabilities[0]: isNamespaceCapability "
+			    "is not supported by the syscall tracepoint mechanism yet\n");
+	expect_contains(pr, "kprobes[0].selectors[0].matchCapabilities[2]: the syscall "
+			    "tracepoint mechanism holds at most 2 matchCapabilities filters per "
+			    "selector\n");
+	cr_expect_eq(tetra_plan_problem_count(p, 0), 3, "%s", pr);
+	cr_expect_eq(tetra_plan_ok(p), 0);
 	tetra_plan_free(p);
 }
 
@@ -728,7 +791,7 @@ Test(plan_selectors, args_and_return_probes_the_runtime_cannot_read)
 		"    return: true\n"
 		"    args:\n"
 		"    - index: 0\n"
-		"      type: \"fd\"\n"
+		"      type: \"file\"\n"
 		"    - index: 1\n"
 		"      type: \"char_buf\"\n"
 		"    - index: 1\n"
@@ -749,11 +812,11 @@ Test(plan_selectors, args_and_return_probes_the_runtime_cannot_read)
 
 	expect_contains(pr, "kprobes[0].return: return probes (sys_exit) are not supported by "
 			    "the syscall tracepoint mechanism yet\n");
-	expect_contains(pr, "kprobes[0].args[0]: type fd is not supported by the syscall "
+	expect_contains(pr, "kprobes[0].args[0]: type file is not supported by the syscall "
 			    "tracepoint mechanism yet");
 	expect_contains(pr, "kprobes[0].args[1]: char_buf without sizeArgIndex");
 	expect_contains(pr, "kprobes[0].args[2]: maxData is not supported");
-	/* the matchArgs on the fd arg is not reported twice */
+	/* the matchArgs on the file arg is not reported twice */
 	cr_expect_null(strstr(pr, "matchArgs"), "%s", pr);
 	cr_expect_eq(tetra_plan_problem_count(p, 0), 4, "%s", pr);
 	/* the selector's default Post, then its return action */
