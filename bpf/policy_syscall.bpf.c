@@ -41,7 +41,21 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } tp_strings SEC(".maps");
 
-#define POLICY_DATA_MAX (TP_MAX_ARGS * TP_ARG_DATA_MAX)
+#define POLICY_DATA_MAX TP_DATA_MAX
+
+/*
+ * Records of return hooks between sys_enter and sys_exit, per thread and hook. Allocated
+ * on demand, so memory follows the calls in flight, and never evicted behind a running
+ * call's back: when full, the call is counted lost. A thread that dies inside a hooked
+ * syscall leaves its entry until that thread id enters the same hook again.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TP_STASH_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct tp_stash_key);
+	__type(value, char[sizeof(struct tetra_wire_policy) + TP_DATA_MAX]);
+} tp_stash SEC(".maps");
 
 /* The record being built for the current call, and a key for string lookups. */
 struct policy_scratch {
@@ -76,6 +90,16 @@ static __always_inline __u32 slot(__u32 i)
 		asm volatile("%[x] &= %[m]" : [x] "+r"(__v) : [m] "i"(mask));               \
 		__v;                                                                        \
 	})
+
+/* A record that never reached the ring buffer (the stash was full, say). */
+static __always_inline void policy_lost(void)
+{
+	__u32 zero = 0;
+	struct tetra_counters *c = bpf_map_lookup_elem(&tetra_counters, &zero);
+
+	if (c)
+		__sync_fetch_and_add(&c->lost[TETRA_WIRE_LOST_POLICY], 1);
+}
 
 static __always_inline struct policy_scratch *scratch(void)
 {
@@ -453,9 +477,18 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 	h = bpf_map_lookup_elem(&tp_hooks, &hook);
 	if (!s || !h)
 		return 0;
+	if (h->ret) {
+		/* whatever this call does, sys_exit must not find an older call's record */
+		struct tp_stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
+
+		bpf_map_delete_elem(&tp_stash, &k);
+	}
 	r = (void *)s->rec;
 	r->hook = hook;
 	r->n_args = h->n_args;
+	r->flags = 0;
+	r->ret_action = TP_ACT_NONE;
+	r->ret = 0;
 	/* unrolled: older verifiers (6.1) lose the bound of i through the loop body */
 #pragma unroll
 	for (__u32 i = 0; i < TP_MAX_ARGS; i++) {
@@ -507,7 +540,8 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 		bpf_send_signal(9);
 	else if (action == TP_ACT_SIGNAL && signal)
 		bpf_send_signal(signal);
-	if (no_post)
+	/* a return hook may still act or post at sys_exit */
+	if (no_post && !h->ret)
 		return 0;
 
 	r->hdr.type = TETRA_WIRE_POLICY;
@@ -519,7 +553,90 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 	r->syscall = nr;
 	if (off > POLICY_DATA_MAX)
 		off = POLICY_DATA_MAX;
+	r->data_size = off;
+	if (h->ret) {
+		struct tp_stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
+
+		/* entry NoPost is kept in the record: sys_exit still runs the return actions */
+		r->flags = no_post ? TP_REC_F_NO_POST : 0;
+		if (bpf_map_update_elem(&tp_stash, &k, r, BPF_ANY))
+			policy_lost();
+		return 0;
+	}
 	tetra_emit(&r->hdr, sizeof(*r) + TP_BOUND(off, 8191), TETRA_WIRE_LOST_POLICY);
+	return 0;
+}
+
+/* Does matchReturnArgs filter @i of selector @sel of hook @hook hold for return value @v? */
+__noinline int tp_match_ret_arg(__u32 hook, __u32 sel, __u32 i, __u64 v)
+{
+	struct tp_hook *h = bpf_map_lookup_elem(&tp_hooks, &hook);
+
+	if (!h || sel >= TP_MAX_SELECTORS || i >= TP_MAX_MATCH_ARGS)
+		return 0;
+	return int_op(&h->selectors[slot(sel)].ret_args[slot(i)], v);
+}
+
+/*
+ * The return of a call that return hook @hook stashed at sys_enter: evaluate the
+ * matchReturnArgs of the selector that matched there, act, post the record with @ret.
+ */
+__noinline int tp_run_return(__u32 hook, __u32 nr, __u64 ret)
+{
+	struct tp_stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
+	__u32 sel, action = TP_ACT_NONE, signal = 0, no_post, match = 1;
+	struct tetra_wire_policy *r;
+	struct tp_hook *h;
+	__u64 len;
+
+	r = bpf_map_lookup_elem(&tp_stash, &k);
+	if (!r)
+		return 0;
+	h = bpf_map_lookup_elem(&tp_hooks, &hook);
+	/* a stale entry (the hook was replaced, the thread died in a call): drop it */
+	if (!h || !h->ret || r->syscall != nr || r->hook != hook) {
+		bpf_map_delete_elem(&tp_stash, &k);
+		return 0;
+	}
+	no_post = r->flags & TP_REC_F_NO_POST;
+	sel = r->selector;
+	if (sel && sel <= TP_MAX_SELECTORS) {
+		const struct tp_selector *ts = &h->selectors[slot(sel - 1)];
+
+		for (__u32 i = 0; i < TP_MAX_MATCH_ARGS; i++) {
+			if (i >= ts->n_ret_args)
+				break;
+			if (!tp_match_ret_arg(hook, sel - 1, i, ret)) {
+				match = 0;
+				break;
+			}
+		}
+		if (match) {
+			action = ts->ret_action;
+			signal = ts->ret_signal;
+			if (ts->ret_no_post)
+				no_post = 1;
+		}
+	}
+	if (!match) {
+		bpf_map_delete_elem(&tp_stash, &k);
+		return 0;
+	}
+	if (action == TP_ACT_SIGKILL)
+		bpf_send_signal(9);
+	else if (action == TP_ACT_SIGNAL && signal)
+		bpf_send_signal(signal);
+	if (!no_post) {
+		r->flags = TP_REC_F_RETURN;
+		r->ret = ret;
+		r->ret_action = action;
+		r->hdr.ktime = bpf_ktime_get_boot_ns();
+		len = TP_BOUND(r->data_size, 8191);
+		if (len > POLICY_DATA_MAX)
+			len = POLICY_DATA_MAX;
+		tetra_emit(&r->hdr, sizeof(*r) + len, TETRA_WIRE_LOST_POLICY);
+	}
+	bpf_map_delete_elem(&tp_stash, &k);
 	return 0;
 }
 
@@ -538,6 +655,30 @@ int tetra_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (i >= d->n)
 			break;
 		tp_run_hook(ctx, d->hooks[slot(i) & (TP_MAX_HOOKS_PER_NR - 1)], nr);
+	}
+	return 0;
+}
+
+/*
+ * Attached only while some hook has return: true. Most syscalls return here with one
+ * read of the syscall number and one array lookup.
+ */
+SEC("raw_tp/sys_exit")
+int tetra_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u32 nr = BPF_CORE_READ(regs, orig_ax);
+	struct tp_dispatch *d;
+
+	if (nr >= TP_MAX_SYSCALLS)
+		return 0;
+	d = bpf_map_lookup_elem(&tp_dispatch, &nr);
+	if (!d || !d->n_ret)
+		return 0;
+	for (__u32 i = 0; i < TP_MAX_HOOKS_PER_NR; i++) {
+		if (i >= d->n)
+			break;
+		tp_run_return(d->hooks[slot(i) & (TP_MAX_HOOKS_PER_NR - 1)], nr, ctx->args[1]);
 	}
 	return 0;
 }

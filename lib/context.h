@@ -10,6 +10,7 @@
 
 struct tetra__process_sensor;
 struct tetra__policy_engine;
+struct tetra__tp_engine;
 
 struct tetra_ctx {
 	char node_name[256];
@@ -34,6 +35,7 @@ struct tetra_ctx {
 	struct tetra__process_cache *processes;
 	struct tetra__process_sensor *process_sensor;	/* NULL when disabled */
 	struct tetra__policy_engine *policy_engine;	/* NULL until a policy is added */
+	struct tetra__tp_engine *tp_engine;	/* tracepoints: hooks; NULL until one is added */
 
 	struct tetra_stats stats;	/* counters kept here; cache figures filled on read */
 	uint64_t lost_reported[TETRA_LOST_CATEGORIES];

@@ -134,6 +134,20 @@ TETRA_API int tetra_event_to_compact(const struct tetra_event *ev, char *buf, si
 			tetra__out_text(&o, ev->args[i].str);
 			break;
 		}
+		if (ev->has_return)
+			tetra__out_fmt(&o, " = %" PRId64, (int64_t)ev->ret.value);
+		if (ev->action == TETRA_ACTION_SIGKILL ||
+		    (ev->has_return && ev->return_action == TETRA_ACTION_SIGKILL))
+			tetra__out_str(&o, " SIGKILL");
+		break;
+	case TETRA_EVENT_PROCESS_TRACEPOINT:
+		/* "🔧 tracepoint node /bin/sh syscalls/sys_enter_mkdirat" */
+		tetra__out_str(&o, "\xf0\x9f\x94\xa7 tracepoint ");
+		process_info(&o, ev);
+		tetra__out_str(&o, " ");
+		tetra__out_text(&o, ev->subsys ? ev->subsys : "");
+		tetra__out_str(&o, "/");
+		tetra__out_text(&o, ev->event ? ev->event : "");
 		if (ev->action == TETRA_ACTION_SIGKILL)
 			tetra__out_str(&o, " SIGKILL");
 		break;

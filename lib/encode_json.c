@@ -377,8 +377,31 @@ static void kprobe_fields(struct tetra__out *o, int *n, const struct tetra_event
 		kprobe_arg(o, &ev->args[i]);
 	}
 	tetra__out_bytes(o, "]", 1);
+	if (ev->has_return) {
+		key(o, n, "return");
+		kprobe_arg(o, &ev->ret);
+	}
 	key_str(o, n, "action", kprobe_action(ev->action));
 	key_str(o, n, "policy_name", ev->policy_name);
+	if (ev->has_return)
+		key_str(o, n, "return_action", kprobe_action(ev->return_action));
+}
+
+/* Tetragon's ProcessTracepoint: subsys, event, args, policy_name, action. */
+static void tracepoint_fields(struct tetra__out *o, int *n, const struct tetra_event *ev)
+{
+	key_str(o, n, "subsys", ev->subsys);
+	key_str(o, n, "event", ev->event);
+	key(o, n, "args");
+	tetra__out_bytes(o, "[", 1);
+	for (uint32_t i = 0; i < ev->n_args && i < TETRA_EVENT_MAX_ARGS; i++) {
+		if (i)
+			tetra__out_bytes(o, ",", 1);
+		kprobe_arg(o, &ev->args[i]);
+	}
+	tetra__out_bytes(o, "]", 1);
+	key_str(o, n, "policy_name", ev->policy_name);
+	key_str(o, n, "action", kprobe_action(ev->action));
 }
 
 TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_t len)
@@ -412,6 +435,11 @@ TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_
 		process(&o, &m, "process", ev->process);
 		process(&o, &m, "parent", ev->parent);
 		kprobe_fields(&o, &m, ev);
+		break;
+	case TETRA_EVENT_PROCESS_TRACEPOINT:
+		process(&o, &m, "process", ev->process);
+		process(&o, &m, "parent", ev->parent);
+		tracepoint_fields(&o, &m, ev);
 		break;
 	case TETRA_EVENT_LOST:
 		lost_fields(&o, &m, ev);

@@ -22,6 +22,8 @@ TETRA_API const char *tetra_event_type_name(uint32_t type)
 		return "process_fork";
 	case TETRA_EVENT_PROCESS_KPROBE:
 		return "process_kprobe";
+	case TETRA_EVENT_PROCESS_TRACEPOINT:
+		return "process_tracepoint";
 	case TETRA_EVENT_LOST:
 		return "lost_events";
 	}
@@ -199,6 +201,16 @@ TETRA_API const char *tetra_event_function_name(const struct tetra_event *ev)
 	return ev ? ev->function_name : NULL;
 }
 
+TETRA_API const char *tetra_event_tracepoint_subsys(const struct tetra_event *ev)
+{
+	return ev ? ev->subsys : NULL;
+}
+
+TETRA_API const char *tetra_event_tracepoint_event(const struct tetra_event *ev)
+{
+	return ev ? ev->event : NULL;
+}
+
 TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev)
 {
 	return ev ? ev->action : 0;
@@ -242,4 +254,14 @@ TETRA_API uint32_t tetra_event_arg_truncated(const struct tetra_event *ev, uint3
 TETRA_API const char *tetra_event_arg_label(const struct tetra_event *ev, uint32_t i)
 {
 	return arg(ev, i) ? arg(ev, i)->label : NULL;
+}
+
+TETRA_API int tetra_event_has_return(const struct tetra_event *ev)
+{
+	return ev && ev->has_return;
+}
+
+TETRA_API int64_t tetra_event_return_value(const struct tetra_event *ev)
+{
+	return ev && ev->has_return ? (int64_t)ev->ret.value : 0;
 }

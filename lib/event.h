@@ -39,9 +39,15 @@ struct tetra_event {
 	/* process_kprobe */
 	const char *policy_name;
 	const char *function_name;
+	const char *subsys;		/* process_tracepoint */
+	const char *event;		/* process_tracepoint */
 	uint32_t action;		/* TETRA_ACTION_* */
 	uint32_t n_args;
 	struct tetra__event_arg args[TETRA_EVENT_MAX_ARGS];
+	/* return probes: the return value, typed as the hook's returnArg */
+	uint32_t has_return;
+	uint32_t return_action;		/* TETRA_ACTION_* taken at return */
+	struct tetra__event_arg ret;
 };
 
 #endif /* TETRA_LIB_EVENT_H */

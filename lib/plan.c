@@ -65,7 +65,6 @@ static const char *const signal_names[32] = {
 
 /* The filters of a selector the syscall tracepoint runtime does not evaluate. */
 static const uint32_t sys_unsupported_filters[] = {
-	TETRA_FILTER_MATCH_RETURN_ARGS,
 	TETRA_FILTER_MATCH_NAMESPACE_CHANGES,
 	TETRA_FILTER_MATCH_CAPABILITY_CHANGES,
 };
@@ -388,6 +387,12 @@ static void plan_mechanism(struct builder *b)
 		if (h->flags & TETRA_HOOK_F_RAW)
 			plan_unimplemented(b, label, TETRA_MECH_RAW_TRACEPOINT,
 					   TETRA_FEATURE_RAW_TP, "raw tracepoint");
+		else if (has(b, TETRA_FEATURE_TRACEPOINT))
+			set_mech(b, TETRA_MECH_TRACEPOINT, 0,
+				 "%s: tracepoint (perf event link with the hook in its BPF "
+				 "cookie; arguments read at the offsets of the event's tracefs "
+				 "format; selectors: matchArgs, matchBinaries, matchPIDs, "
+				 "matchNamespaces, matchCapabilities)", label);
 		else
 			plan_unimplemented(b, label, TETRA_MECH_TRACEPOINT,
 					   TETRA_FEATURE_TRACEPOINT, "tracepoint");
@@ -511,6 +516,31 @@ static void check_sys_calls(struct builder *b)
 	}
 }
 
+/* return: true: the record waits at sys_enter for sys_exit, which adds the value. */
+static void check_sys_return(struct builder *b)
+{
+	const struct tetra__policy_hook *h = b->h;
+	char field[128];
+
+	if (!(h->flags & TETRA_HOOK_F_RETURN_ARG)) {
+		snprintf(field, sizeof(field), "%s.return", b->field);
+		add_problem(b, field, "return: true needs a returnArg saying its type");
+		return;
+	}
+	snprintf(field, sizeof(field), "%s.returnArg", b->field);
+	if (!sys_arg_type_ok(h->return_arg.type) || is_string_type(h->return_arg.type))
+		add_problem(b, field,
+			    "type %s cannot be read at sys_exit (the syscall tracepoint "
+			    "mechanism reads integer return values)",
+			    arg_type_name(h->return_arg.type));
+	if (h->return_arg.flags || h->return_arg.resolve)
+		add_problem(b, field, "maxData, returnCopy and resolve are " SYS_NOT_YET);
+	if (h->return_arg_action) {
+		snprintf(field, sizeof(field), "%s.returnArgAction", b->field);
+		add_problem(b, field, SYS_NOT_YET);
+	}
+}
+
 static void check_sys_args(struct builder *b)
 {
 	const struct tetra__policy_hook *h = b->h;
@@ -584,6 +614,32 @@ static void check_sys_match_args(struct builder *b, uint32_t s,
 	}
 }
 
+/* matchReturnArgs: integer operators on the return value, evaluated at sys_exit. */
+static void check_sys_match_return_args(struct builder *b, uint32_t s,
+					const struct tetra__policy_selector *sel)
+{
+	char field[160];
+
+	for (uint32_t k = 0; k < sel->nr_filters[TETRA_FILTER_MATCH_RETURN_ARGS]; k++) {
+		const struct tetra__policy_filter *f =
+			&sel->filters[TETRA_FILTER_MATCH_RETURN_ARGS][k];
+
+		snprintf(field, sizeof(field), "%s.selectors[%u].matchReturnArgs[%u]", b->field,
+			 s, k);
+		/* a returnArg of a type the runtime cannot read is reported once, there */
+		if (!sys_arg_type_ok(f->arg_type) || is_string_type(f->arg_type))
+			continue;
+		if (!sys_int_op_ok(f->op))
+			add_problem(b, field, "operator %s on a %s return value is " SYS_NOT_YET,
+				    op_name(f->op), arg_type_name(f->arg_type));
+		else if ((f->op == TETRA_OP_IN_RANGE || f->op == TETRA_OP_NOT_IN_RANGE) &&
+			 f->nr_values > SYS_MAX_RANGES)
+			add_problem(b, field,
+				    "%u ranges; the syscall tracepoint mechanism holds at most %u "
+				    "per filter", f->nr_values, SYS_MAX_RANGES);
+	}
+}
+
 /* matchNamespaces and matchCapabilities: In/NotIn on the task's namespaces and cap sets. */
 static void check_sys_ns_caps(struct builder *b, uint32_t s,
 			      const struct tetra__policy_selector *sel)
@@ -652,6 +708,7 @@ static void check_sys_selector(struct builder *b, uint32_t s)
 		}
 	}
 	check_sys_match_args(b, s, sel);
+	check_sys_match_return_args(b, s, sel);
 
 	for (uint32_t k = 0; k < sel->nr_filters[TETRA_FILTER_MATCH_BINARIES]; k++) {
 		const struct tetra__policy_filter *f =
@@ -725,6 +782,9 @@ static void plan_sys_action(struct builder *b, struct tetra__plan_action *a,
 			action_fail(b, a, "Post: userStackTrace is " SYS_NOT_YET);
 		else if (pa->flags & TETRA_ACTION_F_IMA_HASH)
 			action_fail(b, a, "Post: imaHash is " SYS_NOT_YET);
+		else if (b->h->flags & TETRA_HOOK_F_RETURN)
+			a->how = bprintf(b, "Post: event to the ring buffer from sys_exit, with "
+					 "the return value");
 		else
 			a->how = bprintf(b, "Post: event to the ring buffer from sys_enter");
 		break;
@@ -752,11 +812,57 @@ static void plan_sys_action(struct builder *b, struct tetra__plan_action *a,
 	}
 }
 
+/* One matchReturnActions entry: carried out at sys_exit once matchReturnArgs hold. */
+static void plan_sys_return_action(struct builder *b, struct tetra__plan_action *a,
+				   const struct tetra__policy_action *pa)
+{
+	const char *name = action_name(pa->action);
+
+	if (!(b->h->flags & TETRA_HOOK_F_RETURN)) {
+		action_fail(b, a, "%s: matchReturnActions need return: true on the hook", name);
+		return;
+	}
+	a->effective = pa->action;
+	switch (pa->action) {
+	case TETRA_ACTION_POST:
+		if (pa->rate_limit_ms || (pa->flags & (TETRA_ACTION_F_KERNEL_STACK |
+						       TETRA_ACTION_F_USER_STACK |
+						       TETRA_ACTION_F_IMA_HASH)))
+			action_fail(b, a, "Post: rateLimit, stack traces and imaHash are "
+				    SYS_NOT_YET);
+		else
+			a->how = bprintf(b, "Post: event to the ring buffer from sys_exit, with "
+					 "the return value");
+		break;
+	case TETRA_ACTION_NO_POST:
+		a->how = bprintf(b, "NoPost: no event");
+		break;
+	case TETRA_ACTION_SIGKILL:
+		plan_signal(b, a, "Sigkill", TETRA_ACTION_SIGKILL, 9, "");
+		if (a->how)
+			a->how = bprintf(b, "Sigkill: bpf_send_signal(SIGKILL) from sys_exit");
+		break;
+	case TETRA_ACTION_SIGNAL:
+		plan_signal(b, a, "Signal", TETRA_ACTION_SIGNAL, pa->arg_sig, "");
+		if (a->how) {
+			char buf[32];
+
+			a->how = bprintf(b, "Signal: bpf_send_signal(%s) from sys_exit",
+					 signal_name(pa->arg_sig, buf, sizeof(buf)));
+		}
+		break;
+	default:
+		action_fail(b, a, "%s: in matchReturnActions " SYS_NOT_YET, name);
+		break;
+	}
+}
+
 /*
  * The runtime carries per selector one signal (Sigkill or Signal) and whether to post.
  * Combinations it cannot express fail at the later action, in policy order.
  */
-static void check_sys_combination(struct builder *b, uint32_t first, uint32_t end)
+static void check_sys_combination(struct builder *b, uint32_t first, uint32_t end,
+				  uint32_t list)
 {
 	int has_post = 0, has_nopost = 0;
 	uint32_t sig = 0;
@@ -766,7 +872,7 @@ static void check_sys_combination(struct builder *b, uint32_t first, uint32_t en
 		struct tetra__plan_action *a = &b->ph->actions[i];
 		const char *name = action_name(a->action);
 
-		if (a->error || a->list != TETRA_SELECTOR_ACTIONS)
+		if (a->error || a->list != list)
 			continue;
 		switch (a->effective) {
 		case TETRA_ACTION_POST:
@@ -806,7 +912,8 @@ static void plan_sys_actions(struct builder *b)
 		if (a) {
 			a->effective = TETRA_ACTION_POST;
 			a->how = bprintf(b, "Post (default, no selectors): event to the ring "
-					 "buffer from sys_enter for every call");
+					 "buffer from %s for every call",
+					 h->flags & TETRA_HOOK_F_RETURN ? "sys_exit" : "sys_enter");
 		}
 		return;
 	}
@@ -820,7 +927,8 @@ static void plan_sys_actions(struct builder *b)
 			if (a) {
 				a->effective = TETRA_ACTION_POST;
 				a->how = bprintf(b, "Post (default): event to the ring buffer "
-						 "from sys_enter");
+						 "from %s", h->flags & TETRA_HOOK_F_RETURN ?
+						 "sys_exit" : "sys_enter");
 			}
 		}
 		for (uint32_t i = 0; i < sel->nr_actions[TETRA_SELECTOR_ACTIONS]; i++) {
@@ -837,12 +945,13 @@ static void plan_sys_actions(struct builder *b)
 
 			a = add_action(b, s, TETRA_SELECTOR_RETURN_ACTIONS, i, pa->action);
 			if (a)
-				action_fail(b, a,
-					    "%s: matchReturnActions need a return probe "
-					    "(sys_exit), " SYS_NOT_YET, action_name(pa->action));
+				plan_sys_return_action(b, a, pa);
 		}
-		if (!b->err)
-			check_sys_combination(b, first, b->ph->nr_actions);
+		if (!b->err) {
+			check_sys_combination(b, first, b->ph->nr_actions, TETRA_SELECTOR_ACTIONS);
+			check_sys_combination(b, first, b->ph->nr_actions,
+					      TETRA_SELECTOR_RETURN_ACTIONS);
+		}
 	}
 }
 
@@ -891,6 +1000,44 @@ static void plan_unattached_actions(struct builder *b)
 
 /* ---- building ----------------------------------------------------------------------- */
 
+/*
+ * tracepoints: args (lib/policy_tracepoint.c): integers, string/filename and char_buf,
+ * read from the record at the field the index names (common_* fields counted); whether
+ * the field exists and fits the type is only known from tracefs when the hook is added.
+ */
+static void check_tp_hook(struct builder *b)
+{
+	const struct tetra__policy_hook *h = b->h;
+	char field[160];
+
+	for (uint32_t i = 0; i < h->nr_args; i++) {
+		const struct tetra__policy_arg *a = &h->args[i];
+
+		snprintf(field, sizeof(field), "%s.args[%u]", b->field, i);
+		if (!sys_arg_type_ok(a->type) || a->type == TETRA_ARG_FD)
+			add_problem(b, field,
+				    "type %s is not supported on tracepoints yet (integers, "
+				    "size_t, string, filename and char_buf are)",
+				    arg_type_name(a->type));
+		if (a->flags || a->resolve)
+			add_problem(b, field, "maxData, returnCopy and resolve are not "
+				    "supported on tracepoints yet");
+	}
+	for (uint32_t s = 0; s < h->nr_selectors; s++) {
+		const struct tetra__policy_selector *sel = &h->selectors[s];
+
+		if (sel->nr_filters[TETRA_FILTER_MATCH_RETURN_ARGS] ||
+		    sel->nr_actions[TETRA_SELECTOR_RETURN_ACTIONS]) {
+			snprintf(field, sizeof(field), "%s.selectors[%u]", b->field, s);
+			add_problem(b, field, "matchReturnArgs and matchReturnActions do not "
+				    "apply to tracepoints");
+		}
+		/* the same selector compiler and BPF evaluation as syscall hooks */
+		check_sys_selector(b, s);
+	}
+	plan_sys_actions(b);
+}
+
 static void plan_hook(struct builder *b, uint32_t i)
 {
 	const struct tetra__policy_hook *h = &b->p->hooks[i];
@@ -914,17 +1061,15 @@ static void plan_hook(struct builder *b, uint32_t i)
 	}
 	/* Only the syscall tracepoint is implemented, so only it is checked in depth. */
 	if (ph->mechanism == TETRA_MECH_SYSCALL_TRACEPOINT) {
-		if (h->flags & TETRA_HOOK_F_RETURN) {
-			char field[96];
-
-			snprintf(field, sizeof(field), "%s.return", b->field);
-			add_problem(b, field, "return probes (sys_exit) are " SYS_NOT_YET);
-		}
+		if (h->flags & TETRA_HOOK_F_RETURN)
+			check_sys_return(b);
 		check_sys_calls(b);
 		check_sys_args(b);
 		for (uint32_t s = 0; s < h->nr_selectors; s++)
 			check_sys_selector(b, s);
 		plan_sys_actions(b);
+	} else if (ph->mechanism == TETRA_MECH_TRACEPOINT) {
+		check_tp_hook(b);
 	}
 }
 

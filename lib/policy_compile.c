@@ -187,16 +187,18 @@ too_many:
 	return refuse(ctx, h, hi, why);
 }
 
+/* matchActions (@list 0) or matchReturnActions (1) into an action, signal and NoPost. */
 static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
-			   const struct tetra__policy_selector *s, struct tp_selector *ts)
+			   const struct tetra__policy_selector *s, uint32_t list, __u8 *action,
+			   __u8 *signal, __u8 *no_post)
 {
 	int post = 0;
 	char why[256];
 
-	if (s->nr_actions[1])
-		return refuse(ctx, h, hi, "matchReturnActions need return probes (not supported yet)");
-	for (uint32_t i = 0; i < s->nr_actions[0]; i++) {
-		const struct tetra__policy_action *a = &s->actions[0][i];
+	if (list && s->nr_actions[list] && !(h->flags & TETRA_HOOK_F_RETURN))
+		return refuse(ctx, h, hi, "matchReturnActions need return: true on the hook");
+	for (uint32_t i = 0; i < s->nr_actions[list]; i++) {
+		const struct tetra__policy_action *a = &s->actions[list][i];
 		uint32_t sig = 0;
 
 		switch (a->action) {
@@ -207,7 +209,7 @@ static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hoo
 			post = 1;
 			break;
 		case TETRA_ACTION_NO_POST:
-			ts->no_post = 1;
+			*no_post = 1;
 			break;
 		case TETRA_ACTION_SIGKILL:
 			sig = 9;
@@ -217,7 +219,7 @@ static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hoo
 			break;
 		case TETRA_ACTION_OVERRIDE:
 			/* only when the embedder asked for it: a kill is not a denial */
-			if (ctx->policy_flags & TETRA_POLICY_F_OVERRIDE_AS_SIGKILL) {
+			if (!list && (ctx->policy_flags & TETRA_POLICY_F_OVERRIDE_AS_SIGKILL)) {
 				sig = 9;
 				break;
 			}
@@ -231,13 +233,13 @@ static int compile_actions(struct tetra_ctx *ctx, const struct tetra__policy_hoo
 			return refuse(ctx, h, hi, why);
 		}
 		if (sig) {
-			if (ts->signal && ts->signal != sig)
+			if (*signal && *signal != sig)
 				return refuse(ctx, h, hi, "a selector cannot send two different signals");
-			ts->signal = sig;
-			ts->action = sig == 9 ? TP_ACT_SIGKILL : TP_ACT_SIGNAL;
+			*signal = sig;
+			*action = sig == 9 ? TP_ACT_SIGKILL : TP_ACT_SIGNAL;
 		}
 	}
-	if (post && ts->no_post)
+	if (post && *no_post)
 		return refuse(ctx, h, hi, "a selector cannot both Post and NoPost");
 	return 0;
 }
@@ -402,6 +404,57 @@ static int compile_capabilities(struct tetra_ctx *ctx, const struct tetra__polic
 	return 0;
 }
 
+/* matchReturnArgs: integer filters on the return value, evaluated at sys_exit. */
+static int compile_return_args(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+			       uint32_t hi, uint32_t si, const struct tetra__policy_selector *s,
+			       struct tp_selector *ts)
+{
+	uint32_t n = s->nr_filters[TETRA_FILTER_MATCH_RETURN_ARGS];
+	char why[256];
+
+	if (!n)
+		return 0;
+	if (!(h->flags & TETRA_HOOK_F_RETURN))
+		return refuse(ctx, h, hi, "matchReturnArgs need return: true on the hook");
+	if (n > TP_MAX_MATCH_ARGS)
+		return refuse(ctx, h, hi, "more than 5 matchReturnArgs in a selector");
+	for (uint32_t i = 0; i < n; i++) {
+		const struct tetra__policy_filter *f = &s->filters[TETRA_FILTER_MATCH_RETURN_ARGS][i];
+		struct tp_match_arg *m = &ts->ret_args[i];
+
+		if (is_string_type(tp_arg_type(f->arg_type)) || !tp_int_op(f->op)) {
+			snprintf(why, sizeof(why),
+				 "selectors[%u].matchReturnArgs: operator %s on a %s return value is "
+				 "not supported by the syscall tracepoint mechanism", si,
+				 tetra_policy_op_name(f->op), tetra_policy_arg_type_name(f->arg_type));
+			return refuse(ctx, h, hi, why);
+		}
+		m->op = tp_int_op(f->op);
+		for (uint32_t v = 0; v < f->nr_values; v++) {
+			const struct tetra__policy_value *pv = &f->parsed[v];
+			int range = pv->kind == TETRA__VAL_SRANGE || pv->kind == TETRA__VAL_URANGE;
+
+			if (m->op == TP_OP_INRANGE || m->op == TP_OP_NOTINRANGE) {
+				if (m->n_values + 2 > TP_MAX_VALUES)
+					goto too_many;
+				m->values[m->n_values++] = pv->lo;
+				m->values[m->n_values++] = range ? pv->hi : pv->lo;
+			} else {
+				if (m->n_values + 1 > TP_MAX_VALUES || range)
+					goto too_many;
+				m->values[m->n_values++] = pv->lo;
+			}
+		}
+		ts->n_ret_args++;
+	}
+	return 0;
+too_many:
+	snprintf(why, sizeof(why),
+		 "selectors[%u].matchReturnArgs: at most %d integer values (or %d ranges) per "
+		 "filter", si, TP_MAX_VALUES, TP_MAX_VALUES / 2);
+	return refuse(ctx, h, hi, why);
+}
+
 static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
 			    uint32_t hi, uint32_t si, struct tetra__hook_slot *slot,
 			    uint32_t *next_matcher)
@@ -413,6 +466,7 @@ static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_ho
 
 	for (uint32_t k = 0; k < TETRA_FILTER_COUNT; k++) {
 		if (!s->nr_filters[k] || k == TETRA_FILTER_MATCH_ARGS ||
+		    k == TETRA_FILTER_MATCH_RETURN_ARGS ||
 		    k == TETRA_FILTER_MATCH_BINARIES || k == TETRA_FILTER_MATCH_PIDS ||
 		    k == TETRA_FILTER_MATCH_NAMESPACES || k == TETRA_FILTER_MATCH_CAPABILITIES)
 			continue;
@@ -460,12 +514,18 @@ static int compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_ho
 		for (uint32_t i = 0; i < f->nr_values; i++)
 			ts->pids[ts->n_pids++] = (uint32_t)f->parsed[i].lo;
 	}
-	err = compile_namespaces(ctx, h, hi, si, s, ts);
+	err = compile_return_args(ctx, h, hi, si, s, ts);
+	if (!err)
+		err = compile_namespaces(ctx, h, hi, si, s, ts);
 	if (!err)
 		err = compile_capabilities(ctx, h, hi, si, s, ts);
-	if (err)
-		return err;
-	return compile_actions(ctx, h, hi, s, ts);
+	if (!err)
+		err = compile_actions(ctx, h, hi, s, TETRA_SELECTOR_ACTIONS, &ts->action,
+				      &ts->signal, &ts->no_post);
+	if (!err)
+		err = compile_actions(ctx, h, hi, s, TETRA_SELECTOR_RETURN_ACTIONS,
+				      &ts->ret_action, &ts->ret_signal, &ts->ret_no_post);
+	return err;
 }
 
 static int add_nr(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uint32_t hi,
@@ -501,8 +561,26 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 				    "policy hook %s \"%s\": only syscall hooks are implemented in "
 				    "this version (see tetra_ctx_plan_policy)",
 				    tetra_policy_hook_kind_name(h->kind), h->call ? h->call : "");
-	if (h->flags & TETRA_HOOK_F_RETURN)
-		return refuse(ctx, h, hi, "return probes (return: true) are not supported yet");
+	if (h->flags & TETRA_HOOK_F_RETURN) {
+		const struct tetra__policy_arg *ra = &h->return_arg;
+		int type = tp_arg_type(ra->type);
+
+		if (!(h->flags & TETRA_HOOK_F_RETURN_ARG))
+			return refuse(ctx, h, hi, "return: true needs a returnArg saying its type");
+		if (!type || is_string_type(type) || ra->flags || ra->resolve) {
+			char why[256];
+
+			snprintf(why, sizeof(why),
+				 "returnArg: type %s cannot be read at sys_exit (integer types "
+				 "only)", tetra_policy_arg_type_name(ra->type));
+			return refuse(ctx, h, hi, why);
+		}
+		if (h->return_arg_action)
+			return refuse(ctx, h, hi, "returnArgAction is not supported by the syscall "
+				      "tracepoint mechanism");
+		slot->cfg.ret = 1;
+		slot->ret_type = ra->type;
+	}
 	if (h->nr_args > TP_MAX_ARGS)
 		return refuse(ctx, h, hi, "more than 5 args");
 	if (h->nr_selectors > TP_MAX_SELECTORS)
@@ -574,4 +652,11 @@ void tetra__hook_slot_clear(struct tetra__hook_slot *slot)
 	free(slot->nrs);
 	free(slot->keys);
 	memset(slot, 0, sizeof(*slot));
+}
+
+int tetra__policy_compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+				   uint32_t hi, uint32_t si, struct tetra__hook_slot *slot,
+				   uint32_t *next_matcher)
+{
+	return compile_selector(ctx, h, hi, si, slot, next_matcher);
 }

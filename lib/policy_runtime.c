@@ -75,6 +75,8 @@ static int engine_load(struct tetra_ctx *ctx)
 				   tetra_strerror(err));
 		goto fail;
 	}
+	/* sys_exit is attached while some hook has return: true (write_dispatch) */
+	bpf_program__set_autoattach(e->skel->progs.tetra_sys_exit, false);
 	err = tetra_policy_syscall_bpf__load(e->skel);
 	if (err) {
 		err = tetra__error(ctx, -TETRA_E_BPF_LOAD,
@@ -98,12 +100,37 @@ fail:
 	return err;
 }
 
+/*
+ * Attach raw_tp/sys_exit when some hook has return: true (before their calls reach the
+ * stash), detach it when none has: other syscalls' returns cost nothing then.
+ */
+static int set_sys_exit(struct tetra_ctx *ctx, struct tetra__policy_engine *e, int want)
+{
+	struct bpf_link **link = &e->skel->links.tetra_sys_exit;
+	int err;
+
+	if (want && !*link) {
+		*link = bpf_program__attach(e->skel->progs.tetra_sys_exit);
+		if (!*link) {
+			err = -errno;
+			return tetra__error(ctx, -TETRA_E_BPF_ATTACH,
+					    "return probes: attach raw_tp sys_exit: %s",
+					    tetra_strerror(err));
+		}
+		tetra__log(ctx, TETRA_LOG_INFO, "return probes attached (raw_tp sys_exit)");
+	} else if (!want && *link) {
+		bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	return 0;
+}
+
 /* Rewrite the syscall -> hooks table from the slots in use. */
 static int write_dispatch(struct tetra_ctx *ctx, struct tetra__policy_engine *e)
 {
 	static const struct tp_dispatch empty;
 	struct tp_dispatch *d = calloc(TP_MAX_SYSCALLS, sizeof(*d));
-	int fd = bpf_map__fd(e->skel->maps.tp_dispatch), err = 0;
+	int fd = bpf_map__fd(e->skel->maps.tp_dispatch), err = 0, want_exit = 0;
 
 	if (!d)
 		return tetra__error(ctx, -ENOMEM, "policy dispatch: out of memory");
@@ -119,7 +146,14 @@ static int write_dispatch(struct tetra_ctx *ctx, struct tetra__policy_engine *e)
 				goto out;
 			}
 			x->hooks[x->n++] = s;
+			x->n_ret += e->slots[s].cfg.ret;
+			want_exit |= e->slots[s].cfg.ret;
 		}
+	}
+	if (want_exit) {
+		err = set_sys_exit(ctx, e, 1);
+		if (err)
+			goto out;
 	}
 	for (uint32_t nr = 0; nr < TP_MAX_SYSCALLS; nr++) {
 		if (!memcmp(&d[nr], &empty, sizeof(empty))) {
@@ -135,6 +169,8 @@ static int write_dispatch(struct tetra_ctx *ctx, struct tetra__policy_engine *e)
 			goto out;
 		}
 	}
+	if (!want_exit)
+		set_sys_exit(ctx, e, 0);
 out:
 	free(d);
 	return err;
@@ -197,6 +233,13 @@ TETRA_API int tetra_ctx_add_policy(struct tetra_ctx *ctx, const struct tetra_pol
 	for (uint32_t h = 0; h < p->nr_hooks; h++) {
 		uint32_t s = 0;
 
+		if (p->hooks[h].kind == TETRA_HOOK_TRACEPOINT) {
+			/* tracepoints: their own program and slots (policy_tracepoint.c) */
+			err = tetra__tp_add_hook(ctx, p, h, lp->id, lp->name);
+			if (err)
+				goto rollback;
+			continue;
+		}
 		while (s < TP_MAX_HOOKS && e->slots[s].used)
 			s++;
 		if (s == TP_MAX_HOOKS) {
@@ -232,6 +275,7 @@ TETRA_API int tetra_ctx_add_policy(struct tetra_ctx *ctx, const struct tetra_pol
 	return 0;
 
 rollback:
+	tetra__tp_remove_policy(ctx, lp->id);
 	for (uint32_t i = 0; i < n_taken; i++)
 		release_slot(e, taken[i]);
 	write_dispatch(ctx, e);
@@ -256,6 +300,7 @@ TETRA_API int tetra_ctx_remove_policy(struct tetra_ctx *ctx, uint32_t id)
 	if (!pp || !*pp)
 		return tetra__error(ctx, -ENOENT, "remove policy %u: no such policy", id);
 	lp = *pp;
+	tetra__tp_remove_policy(ctx, id);
 	/* dispatch first: once no syscall reaches the hooks, their configs can go */
 	for (uint32_t s = 0; s < TP_MAX_HOOKS; s++)
 		if (e->slots[s].used && e->slots[s].policy_id == id)
@@ -274,6 +319,7 @@ void tetra__policies_free(struct tetra_ctx *ctx)
 {
 	struct tetra__policy_engine *e = ctx->policy_engine;
 
+	tetra__tp_free(ctx);
 	if (!e)
 		return;
 	tetra_policy_syscall_bpf__destroy(e->skel);
@@ -316,6 +362,14 @@ int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t 
 	ev.action = r->action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
 		    r->action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL : TETRA_ACTION_POST;
 	ev.n_args = r->n_args;
+	if (r->flags & TP_REC_F_RETURN) {
+		ev.has_return = 1;
+		ev.return_action = r->ret_action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
+				   r->ret_action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL :
+				   TETRA_ACTION_POST;
+		ev.ret.type = slot->ret_type ? slot->ret_type : TETRA_ARG_INT;
+		ev.ret.value = (uint64_t)r->ret;
+	}
 	for (uint32_t i = 0; i < r->n_args; i++) {
 		struct tetra__event_arg *a = &ev.args[i];
 

@@ -20,6 +20,7 @@ struct tetra__hook_slot {
 	uint32_t n_args;
 	uint32_t arg_type[TP_MAX_ARGS];		/* TETRA_ARG_* as the policy wrote it */
 	char *arg_label[TP_MAX_ARGS];
+	uint32_t ret_type;			/* return: true: the returnArg's TETRA_ARG_* */
 	int32_t *nrs;				/* syscall numbers dispatched here */
 	uint32_t n_nrs;
 	struct tp_string_key *keys;		/* trie entries to delete on removal */
@@ -42,6 +43,24 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 			       uint32_t hook_index, struct tetra__hook_slot *slot,
 			       uint32_t *next_matcher);
 void tetra__hook_slot_clear(struct tetra__hook_slot *slot);
+
+/*
+ * Compile selector @si of hook @hi (@h) into slot->cfg.selectors[@si], adding its string
+ * matchers to slot->keys: shared by syscall and tracepoint hooks.
+ */
+struct tetra__policy_hook;
+int tetra__policy_compile_selector(struct tetra_ctx *ctx, const struct tetra__policy_hook *h,
+				   uint32_t hi, uint32_t si, struct tetra__hook_slot *slot,
+				   uint32_t *next_matcher);
+
+/* tracepoints: hooks (policy_tracepoint.c), kept apart from the syscall engine. */
+struct tetra_policy;
+int tetra__tp_add_hook(struct tetra_ctx *ctx, const struct tetra_policy *p, uint32_t hi,
+		       uint32_t policy_id, const char *policy_name);
+void tetra__tp_remove_policy(struct tetra_ctx *ctx, uint32_t policy_id);
+void tetra__tp_free(struct tetra_ctx *ctx);
+/* Decode a TETRA_WIRE_TRACEPOINT record into a process_tracepoint event and deliver it. */
+int tetra__tp_handle_record(struct tetra_ctx *ctx, const void *data, size_t size);
 
 /*
  * matchNamespaces "host_ns": the inode number of pid 1's namespace @ns (TETRA_NS_*) from

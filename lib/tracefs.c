@@ -213,3 +213,130 @@ int tetra__tracefs_event_id(const char *category, const char *name)
 		return -ENAMETOOLONG;
 	return read_id(path);
 }
+
+/* Read up to @len - 1 bytes of @path into @buf, NUL-terminated. Async-signal-safe. */
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (n + 1 < len) {
+		ssize_t r = read(fd, buf + n, len - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int tetra__tracefs_read_event_file(const char *category, const char *name, const char *file,
+				   char *buf, size_t len)
+{
+	static const char *const targets[] = { "/sys/kernel/tracing", "/tmp" };
+	const char *target = NULL;
+	char mnt[512], path[1024];
+	struct stat st;
+	int32_t res;
+	int p[2], n, err;
+	size_t i, got = 0;
+	pid_t pid;
+
+	if (!valid_component(category) || !valid_component(name) || !valid_component(file) ||
+	    !buf || len < 2)
+		return -EINVAL;
+	err = tetra__find_mount("tracefs", mnt, sizeof(mnt));
+	if (!err) {
+		n = snprintf(path, sizeof(path), "%s/events/%s/%s/%s", mnt, category, name, file);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return -ENAMETOOLONG;
+		return (int)read_file(path, buf, len);
+	}
+	if (err != -ENOENT)
+		return err;
+	/* not mounted here: read it in a private mount namespace, as the ids are read */
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]) && !target; i++)
+		if (!stat(targets[i], &st) && S_ISDIR(st.st_mode))
+			target = targets[i];
+	if (!target)
+		return -ENOENT;
+	n = snprintf(path, sizeof(path), "%s/events/%s/%s/%s", target, category, name, file);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork_bare();
+	if (pid < 0) {
+		res = -errno;
+		close(p[0]);
+		close(p[1]);
+		return res;
+	}
+	if (pid == 0) {
+		ssize_t r = -EIO;
+
+		close(p[0]);
+		if (unshare(CLONE_NEWNS))
+			r = -errno;
+		else if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
+			r = -errno;
+		else if (mount("tracefs", target, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			       NULL))
+			r = -errno;
+		else
+			r = read_file(path, buf, len);
+		res = (int32_t)r;
+		if (write(p[1], &res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		for (size_t off = 0; r > 0 && off < (size_t)r;) {
+			ssize_t w = write(p[1], buf + off, (size_t)r - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	res = -EIO;
+	{
+		ssize_t r;
+
+		do
+			r = read(p[0], &res, sizeof(res));
+		while (r < 0 && errno == EINTR);
+		if (r != sizeof(res))
+			res = -EIO;
+	}
+	while (res > 0 && got < (size_t)res && got + 1 < len) {
+		ssize_t r = read(p[0], buf + got, len - 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (res < 0)
+		return res;
+	if (got != (size_t)res)
+		return -EIO;
+	buf[got] = '\0';
+	return (int)got;
+}

@@ -26,4 +26,13 @@ int tetra__find_mount(const char *fstype, char *buf, size_t len);
  */
 int tetra__tracefs_event_id(const char *category, const char *name);
 
+/*
+ * Read file @file ("format", ...) of tracepoint @category:@name from tracefs into @buf
+ * (at most @len - 1 bytes, NUL-terminated), mounting tracefs in a child's private mount
+ * namespace when it is not mounted, like tetra__tracefs_event_id(). Returns the bytes
+ * read or a negative errno (-ENOENT for an unknown event). Thread-safe; may fork.
+ */
+int tetra__tracefs_read_event_file(const char *category, const char *name, const char *file,
+				   char *buf, size_t len);
+
 #endif /* TETRA_LIB_TRACEFS_H */

@@ -30,6 +30,8 @@
 #define TP_SLOTS		8
 #define TP_STR_MAX		252	/* bytes of a string key: LPM tries hold at most 256 */
 #define TP_ARG_DATA_MAX		1024	/* bytes of a string/buffer argument reported */
+#define TP_DATA_MAX		(TP_MAX_ARGS * TP_ARG_DATA_MAX)	/* data[] of one record */
+#define TP_STASH_ENTRIES	8192	/* calls of return hooks in flight */
 
 /* Argument types as the kernel side reads them. */
 #define TP_ARG_NONE		0
@@ -112,13 +114,21 @@ struct tp_selector {
 	__u8 __pad2[6];
 	struct tp_ns_filter ns[TP_MAX_NS_FILTERS];
 	struct tp_cap_filter caps[TP_MAX_CAP_FILTERS];
+	/* return probes: matchReturnArgs on the return value, then matchReturnActions */
+	__u8 n_ret_args;
+	__u8 ret_action;	/* TP_ACT_* */
+	__u8 ret_signal;
+	__u8 ret_no_post;	/* NoPost in matchReturnActions */
+	__u32 __pad3;
+	struct tp_match_arg ret_args[TP_SLOTS];	/* .arg unused: the return value */
 };
 
 struct tp_hook {
 	__u32 id;		/* index in tp_hooks, echoed in events */
 	__u32 n_args;
 	__u32 n_selectors;	/* 0: every call matches and is posted */
-	__u32 __pad;
+	__u8 ret;		/* return: true: stashed at sys_enter, posted at sys_exit */
+	__u8 __pad[3];
 	struct tp_arg args[TP_SLOTS];
 	struct tp_selector selectors[TP_SLOTS];
 };
@@ -127,6 +137,14 @@ struct tp_hook {
 struct tp_dispatch {
 	__u32 n;
 	__u32 hooks[TP_MAX_HOOKS_PER_NR];
+	__u32 n_ret;		/* of those, hooks with return: true: sys_exit looks */
+};
+
+/* The stash of a return hook's record between sys_enter and sys_exit (LRU hash key). */
+struct tp_stash_key {
+	__u64 pid_tgid;
+	__u32 hook;
+	__u32 __pad;
 };
 
 /*
@@ -150,10 +168,17 @@ struct tetra_wire_policy {
 	__u32 action;		/* TP_ACT_* taken */
 	__u32 syscall;		/* the syscall number that ran */
 	__u32 n_args;
+	__u32 flags;		/* TP_REC_F_* */
+	__u32 ret_action;	/* TP_ACT_* taken at return (TP_REC_F_RETURN) */
+	__u32 data_size;	/* bytes used in data[] */
+	__s64 ret;		/* the syscall's return value (TP_REC_F_RETURN) */
 	__u64 ints[TP_SLOTS];	/* integer value, or the fd number of TP_ARG_FD */
 	__u16 data_len[TP_SLOTS];	/* bytes of this argument in data[] */
 	__u8 truncated[TP_SLOTS];
 	char data[];
 };
+
+#define TP_REC_F_RETURN		(1u << 0)	/* posted at sys_exit, ret is valid */
+#define TP_REC_F_NO_POST	(1u << 1)	/* in the stash: the entry selector said NoPost */
 
 #endif /* TETRA_POLICY_WIRE_H */

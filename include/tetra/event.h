@@ -24,6 +24,7 @@ struct tetra_process;
 #define TETRA_EVENT_PROCESS_EXIT	2	/* "process_exit" */
 #define TETRA_EVENT_PROCESS_FORK	3	/* "process_fork": a new thread group, no exec */
 #define TETRA_EVENT_PROCESS_KPROBE	4	/* "process_kprobe": a policy hook matched */
+#define TETRA_EVENT_PROCESS_TRACEPOINT	5	/* "process_tracepoint": a tracepoints: hook matched */
 #define TETRA_EVENT_LOST		100	/* "lost_events": records the kernel could not queue */
 
 /* Loss categories (tetra_event_lost(), tetra_stats.lost[]). */
@@ -114,6 +115,9 @@ TETRA_API uint64_t tetra_event_lost(const struct tetra_event *ev, uint32_t categ
 TETRA_API const char *tetra_event_policy_name(const struct tetra_event *ev);
 TETRA_API const char *tetra_event_function_name(const struct tetra_event *ev);
 TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev);
+/* process_tracepoint: the tracepoint's subsystem ("syscalls") and event ("sys_enter_mkdirat"). */
+TETRA_API const char *tetra_event_tracepoint_subsys(const struct tetra_event *ev);
+TETRA_API const char *tetra_event_tracepoint_event(const struct tetra_event *ev);
 
 /* process_kprobe arguments, in the order of the hook's args[]; out of range gives 0/NULL. */
 TETRA_API uint32_t tetra_event_arg_count(const struct tetra_event *ev);
@@ -128,6 +132,14 @@ TETRA_API uint32_t tetra_event_arg_len(const struct tetra_event *ev, uint32_t i)
 TETRA_API uint32_t tetra_event_arg_truncated(const struct tetra_event *ev, uint32_t i);
 /* The arg's label in the policy, or NULL. */
 TETRA_API const char *tetra_event_arg_label(const struct tetra_event *ev, uint32_t i);
+
+/*
+ * process_kprobe of a return probe (return: true): 1 when the event carries the hooked
+ * call's return value, which tetra_event_return_value() gives (a syscall's: -errno on
+ * failure); 0 and 0 otherwise.
+ */
+TETRA_API int tetra_event_has_return(const struct tetra_event *ev);
+TETRA_API int64_t tetra_event_return_value(const struct tetra_event *ev);
 
 /*
  * Tetragon's export JSON, one object without a trailing newline, written into @buf with

@@ -369,7 +369,7 @@ Test(plan_mechanism, lsm_hooks_need_bpf_lsm)
 	    "    symbols:\n"                                                               \
 	    "    - \"readline\"\n"
 
-Test(plan_mechanism, tracepoints_and_uprobes_are_named_but_not_implemented)
+Test(plan_mechanism, tracepoints_are_implemented_raw_tracepoints_and_uprobes_not)
 {
 	struct tetra_plan *p = plan(locked_down(), TP_UPROBE_POLICY);
 	struct tetra_features f;
@@ -377,15 +377,14 @@ Test(plan_mechanism, tracepoints_and_uprobes_are_named_but_not_implemented)
 	cr_assert_eq(tetra_plan_hook_count(p), 3);
 	cr_expect_str_eq(tetra_plan_hook_name(p, 0), "tracepoints[0] sched/sched_switch");
 	cr_expect_eq(tetra_plan_hook_mechanism(p, 0), TETRA_MECH_TRACEPOINT);
-	cr_expect_eq(tetra_plan_hook_error(p, 0), -TETRA_E_NOT_SUPPORTED);
-	cr_expect_str_eq(tetra_plan_hook_reason(p, 0),
-			 "tracepoints[0] \"sched/sched_switch\": tracepoint hooks are not "
-			 "implemented in this libtetra version (this kernel allows tracepoint)");
+	cr_expect_eq(tetra_plan_hook_error(p, 0), 0);
+	expect_contains(tetra_plan_hook_reason(p, 0),
+			"tracepoints[0] \"sched/sched_switch\": tracepoint (perf event link");
 	cr_expect_eq(tetra_plan_hook_mechanism(p, 1), TETRA_MECH_RAW_TRACEPOINT);
 	expect_contains(tetra_plan_hook_reason(p, 1), "raw tracepoint hooks are not implemented");
 	cr_expect_str_eq(tetra_plan_hook_name(p, 2), "uprobes[0] /bin/bash");
 	cr_expect_eq(tetra_plan_hook_mechanism(p, 2), TETRA_MECH_UPROBE);
-	cr_expect_eq(tetra_plan_error_count(p), 3);
+	cr_expect_eq(tetra_plan_error_count(p), 2);
 	tetra_plan_free(p);
 
 	f = no_raw_tp();
@@ -783,7 +782,7 @@ Test(plan_selectors, binaries_and_pids_options_are_not_supported_yet)
 	tetra_plan_free(p);
 }
 
-Test(plan_selectors, args_and_return_probes_the_runtime_cannot_read)
+Test(plan_selectors, args_the_runtime_cannot_read_beside_a_return_probe)
 {
 	struct tetra_plan *p = plan(locked_down(), HDR
 		"  kprobes:\n"
@@ -810,23 +809,89 @@ Test(plan_selectors, args_and_return_probes_the_runtime_cannot_read)
 		"      - action: Post\n");
 	const char *pr = problems(p, 0);
 
-	expect_contains(pr, "kprobes[0].return: return probes (sys_exit) are not supported by "
-			    "the syscall tracepoint mechanism yet\n");
+	/* the return probe itself is planned (raw sys_exit) */
+	cr_expect_null(strstr(pr, "return"), "%s", pr);
 	expect_contains(pr, "kprobes[0].args[0]: type file is not supported by the syscall "
 			    "tracepoint mechanism yet");
 	expect_contains(pr, "kprobes[0].args[1]: char_buf without sizeArgIndex");
 	expect_contains(pr, "kprobes[0].args[2]: maxData is not supported");
 	/* the matchArgs on the file arg is not reported twice */
 	cr_expect_null(strstr(pr, "matchArgs"), "%s", pr);
-	cr_expect_eq(tetra_plan_problem_count(p, 0), 4, "%s", pr);
+	cr_expect_eq(tetra_plan_problem_count(p, 0), 3, "%s", pr);
 	/* the selector's default Post, then its return action */
 	cr_assert_eq(tetra_plan_action_count(p, 0), 2);
+	cr_expect_str_eq(tetra_plan_action_how(p, 0, 0),
+			 "Post (default): event to the ring buffer from sys_exit");
 	cr_expect_str_eq(tetra_plan_action_field(p, 0, 1),
 			 "kprobes[0].selectors[0].matchReturnActions[0]");
 	cr_expect_str_eq(tetra_plan_action_how(p, 0, 1),
-			 "Post: matchReturnActions need a return probe (sys_exit), not supported "
-			 "by the syscall tracepoint mechanism yet");
-	cr_expect_eq(tetra_plan_error_count(p), 5);
+			 "Post: event to the ring buffer from sys_exit, with the return value");
+	cr_expect_eq(tetra_plan_action_error(p, 0, 1), 0);
+	cr_expect_eq(tetra_plan_error_count(p), 3);
+	tetra_plan_free(p);
+}
+
+Test(plan_selectors, return_probes_on_sys_exit)
+{
+	struct tetra_plan *p = plan(locked_down(), HDR
+		"  kprobes:\n"
+		"  - call: \"sys_openat\"\n"
+		"    return: true\n"
+		"    args:\n"
+		"    - index: 1\n"
+		"      type: \"string\"\n"
+		"    returnArg:\n"
+		"      index: 0\n"
+		"      type: \"int\"\n"
+		"    selectors:\n"
+		"    - matchReturnArgs:\n"
+		"      - index: 0\n"
+		"        operator: LT\n"
+		"        values: [0]\n"
+		"      - index: 0\n"
+		"        operator: NotInRange\n"
+		"        values: [\"-13:-13\"]\n"
+		"      matchReturnActions:\n"
+		"      - action: Sigkill\n"
+		"    - matchReturnArgs:\n"
+		"      - index: 0\n"
+		"        operator: Mask\n"
+		"        values: [1]\n"
+		"      matchReturnActions:\n"
+		"      - action: NoPost\n"
+		"      - action: Signal\n"
+		"        argSig: 10\n"
+		"      - action: Override\n"
+		"        argError: -1\n");
+	const char *pr = problems(p, 0);
+
+	cr_expect_eq(tetra_plan_problem_count(p, 0), 0, "%s", pr);
+	/* per selector: the default Post of matchActions, then the return actions */
+	cr_assert_eq(tetra_plan_action_count(p, 0), 6);
+	cr_expect_str_eq(tetra_plan_action_field(p, 0, 1),
+			 "kprobes[0].selectors[0].matchReturnActions[0]");
+	cr_expect_str_eq(tetra_plan_action_how(p, 0, 1),
+			 "Sigkill: bpf_send_signal(SIGKILL) from sys_exit");
+	cr_expect_eq(tetra_plan_action_effective(p, 0, 1), TETRA_ACTION_SIGKILL);
+	cr_expect_str_eq(tetra_plan_action_how(p, 0, 3), "NoPost: no event");
+	cr_expect_str_eq(tetra_plan_action_how(p, 0, 4),
+			 "Signal: bpf_send_signal(SIGUSR1) from sys_exit");
+	/* Override cannot be carried out from a tracepoint, at return neither */
+	cr_expect_neq(tetra_plan_action_error(p, 0, 5), 0);
+	cr_expect_eq(tetra_plan_error_count(p), 1);
+	tetra_plan_free(p);
+
+	/* a returnArg the runtime cannot read */
+	p = plan(locked_down(), HDR
+		"  kprobes:\n"
+		"  - call: \"sys_getcwd\"\n"
+		"    return: true\n"
+		"    returnArg:\n"
+		"      index: 0\n"
+		"      type: \"string\"\n");
+	pr = problems(p, 0);
+	expect_contains(pr, "kprobes[0].returnArg: type string cannot be read at sys_exit");
+	cr_expect_eq(tetra_plan_problem_count(p, 0), 1, "%s", pr);
 	tetra_plan_free(p);
 }
 
@@ -1076,9 +1141,12 @@ static int plan_one(const char *path, const struct stat *st, int type, struct FT
 		if (tetra_plan_ok(plan)) {
 			planned_ok++;
 			for (uint32_t i = 0; i < tetra_plan_hook_count(plan); i++)
-				cr_expect_eq(tetra_plan_hook_mechanism(plan, i),
-					     TETRA_MECH_SYSCALL_TRACEPOINT,
-					     "%s: ok, yet hook %u is not a syscall hook", path, i);
+				cr_expect(tetra_plan_hook_mechanism(plan, i) ==
+						  TETRA_MECH_SYSCALL_TRACEPOINT ||
+					  tetra_plan_hook_mechanism(plan, i) ==
+						  TETRA_MECH_TRACEPOINT,
+					  "%s: ok, yet hook %u is neither a syscall nor a "
+					  "tracepoint hook", path, i);
 		}
 		for (uint32_t i = 0; i < tetra_plan_hook_count(plan); i++) {
 			cr_expect_not_null(tetra_plan_hook_reason(plan, i), "%s", path);
