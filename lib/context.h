@@ -11,6 +11,7 @@
 struct tetra__process_sensor;
 struct tetra__policy_engine;
 struct tetra__tp_engine;
+struct tetra__up_engine;
 
 struct tetra_ctx {
 	char node_name[256];
@@ -36,6 +37,7 @@ struct tetra_ctx {
 	struct tetra__process_sensor *process_sensor;	/* NULL when disabled */
 	struct tetra__policy_engine *policy_engine;	/* NULL until a policy is added */
 	struct tetra__tp_engine *tp_engine;	/* tracepoints: hooks; NULL until one is added */
+	struct tetra__up_engine *up_engine;	/* uprobes: hooks; NULL until one is added */
 
 	struct tetra_stats stats;	/* counters kept here; cache figures filled on read */
 	uint64_t lost_reported[TETRA_LOST_CATEGORIES];

@@ -151,6 +151,17 @@ TETRA_API int tetra_event_to_compact(const struct tetra_event *ev, char *buf, si
 		if (ev->action == TETRA_ACTION_SIGKILL)
 			tetra__out_str(&o, " SIGKILL");
 		break;
+	case TETRA_EVENT_PROCESS_UPROBE:
+		/* "🔍 uprobe node /usr/bin/bash /usr/bin/bash readline" */
+		tetra__out_str(&o, "\xf0\x9f\x94\x8d uprobe ");
+		process_info(&o, ev);
+		tetra__out_str(&o, " ");
+		tetra__out_text(&o, ev->path ? ev->path : "");
+		tetra__out_str(&o, " ");
+		tetra__out_text(&o, ev->symbol ? ev->symbol : "");
+		if (ev->action == TETRA_ACTION_SIGKILL)
+			tetra__out_str(&o, " SIGKILL");
+		break;
 	case TETRA_EVENT_LOST:
 		tetra__out_str(&o, HEAD_LOST);
 		lost(&o, ev);

@@ -404,6 +404,23 @@ static void tracepoint_fields(struct tetra__out *o, int *n, const struct tetra_e
 	key_str(o, n, "action", kprobe_action(ev->action));
 }
 
+/* Tetragon's ProcessUprobe: path, symbol, args, policy_name, action. */
+static void uprobe_fields(struct tetra__out *o, int *n, const struct tetra_event *ev)
+{
+	key_str(o, n, "path", ev->path);
+	key_str(o, n, "symbol", ev->symbol);
+	key(o, n, "args");
+	tetra__out_bytes(o, "[", 1);
+	for (uint32_t i = 0; i < ev->n_args && i < TETRA_EVENT_MAX_ARGS; i++) {
+		if (i)
+			tetra__out_bytes(o, ",", 1);
+		kprobe_arg(o, &ev->args[i]);
+	}
+	tetra__out_bytes(o, "]", 1);
+	key_str(o, n, "policy_name", ev->policy_name);
+	key_str(o, n, "action", kprobe_action(ev->action));
+}
+
 TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_t len)
 {
 	const char *type_name = ev ? tetra_event_type_name(ev->type) : NULL;
@@ -440,6 +457,11 @@ TETRA_API int tetra_event_to_json(const struct tetra_event *ev, char *buf, size_
 		process(&o, &m, "process", ev->process);
 		process(&o, &m, "parent", ev->parent);
 		tracepoint_fields(&o, &m, ev);
+		break;
+	case TETRA_EVENT_PROCESS_UPROBE:
+		process(&o, &m, "process", ev->process);
+		process(&o, &m, "parent", ev->parent);
+		uprobe_fields(&o, &m, ev);
 		break;
 	case TETRA_EVENT_LOST:
 		lost_fields(&o, &m, ev);

@@ -24,6 +24,8 @@ TETRA_API const char *tetra_event_type_name(uint32_t type)
 		return "process_kprobe";
 	case TETRA_EVENT_PROCESS_TRACEPOINT:
 		return "process_tracepoint";
+	case TETRA_EVENT_PROCESS_UPROBE:
+		return "process_uprobe";
 	case TETRA_EVENT_LOST:
 		return "lost_events";
 	}
@@ -209,6 +211,16 @@ TETRA_API const char *tetra_event_tracepoint_subsys(const struct tetra_event *ev
 TETRA_API const char *tetra_event_tracepoint_event(const struct tetra_event *ev)
 {
 	return ev ? ev->event : NULL;
+}
+
+TETRA_API const char *tetra_event_uprobe_path(const struct tetra_event *ev)
+{
+	return ev ? ev->path : NULL;
+}
+
+TETRA_API const char *tetra_event_uprobe_symbol(const struct tetra_event *ev)
+{
+	return ev ? ev->symbol : NULL;
 }
 
 TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev)

@@ -41,6 +41,8 @@ struct tetra_event {
 	const char *function_name;
 	const char *subsys;		/* process_tracepoint */
 	const char *event;		/* process_tracepoint */
+	const char *path;		/* process_uprobe: the probed binary */
+	const char *symbol;		/* process_uprobe: the symbol (or "0x<offset>") */
 	uint32_t action;		/* TETRA_ACTION_* */
 	uint32_t n_args;
 	struct tetra__event_arg args[TETRA_EVENT_MAX_ARGS];

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "context.h"
 #include "plan.h"
@@ -398,7 +399,15 @@ static void plan_mechanism(struct builder *b)
 					   TETRA_FEATURE_TRACEPOINT, "tracepoint");
 		break;
 	case TETRA_HOOK_UPROBE:
-		plan_unimplemented(b, label, TETRA_MECH_UPROBE, TETRA_FEATURE_UPROBE, "uprobe");
+		if (has(b, TETRA_FEATURE_UPROBE))
+			set_mech(b, TETRA_MECH_UPROBE, 0,
+				 "%s: uprobe (one link per symbol or offset with the hook in its "
+				 "BPF cookie; arguments read from the function's registers; "
+				 "selectors: matchArgs, matchBinaries, matchPIDs, matchNamespaces, "
+				 "matchCapabilities)", label);
+		else
+			plan_unimplemented(b, label, TETRA_MECH_UPROBE, TETRA_FEATURE_UPROBE,
+					   "uprobe");
 		break;
 	case TETRA_HOOK_LSM:
 		plan_lsm(b, label);
@@ -1038,6 +1047,60 @@ static void check_tp_hook(struct builder *b)
 	plan_sys_actions(b);
 }
 
+/*
+ * uprobes: args (lib/policy_uprobe.c): integers, string/filename and char_buf with
+ * sizeArgIndex, read from the 6 register arguments; the binary must exist (whether the
+ * symbols do is only known when the hook is attached).
+ */
+static void check_up_hook(struct builder *b)
+{
+	const struct tetra__policy_hook *h = b->h;
+	char field[160];
+
+	if (h->call && access(h->call, F_OK)) {
+		snprintf(field, sizeof(field), "%s.path", b->field);
+		add_problem_err(b, -ENOENT, field, "binary \"%s\": %s", h->call,
+				strerror(errno));
+	}
+	if (h->nr_ref_ctr_offsets) {
+		snprintf(field, sizeof(field), "%s.refCtrOffsets", b->field);
+		add_problem(b, field, "refCtrOffsets are not supported on uprobes yet");
+	}
+	for (uint32_t i = 0; i < h->nr_args; i++) {
+		const struct tetra__policy_arg *a = &h->args[i];
+
+		snprintf(field, sizeof(field), "%s.args[%u]", b->field, i);
+		if (!sys_arg_type_ok(a->type) || a->type == TETRA_ARG_FD)
+			add_problem(b, field,
+				    "type %s is not supported on uprobes yet (integers, "
+				    "size_t, string, filename and char_buf are)",
+				    arg_type_name(a->type));
+		if (a->index > 5)
+			add_problem(b, field, "index %u: only the 6 register arguments (0-5) "
+				    "can be read", a->index);
+		if (a->type == TETRA_ARG_CHAR_BUF &&
+		    (!a->size_arg_index || a->size_arg_index > 6))
+			add_problem(b, field, "char_buf needs sizeArgIndex naming one of the 6 "
+				    "register arguments");
+		if (a->flags || a->resolve)
+			add_problem(b, field, "maxData, returnCopy and resolve are not "
+				    "supported on uprobes yet");
+	}
+	for (uint32_t s = 0; s < h->nr_selectors; s++) {
+		const struct tetra__policy_selector *sel = &h->selectors[s];
+
+		if (sel->nr_filters[TETRA_FILTER_MATCH_RETURN_ARGS] ||
+		    sel->nr_actions[TETRA_SELECTOR_RETURN_ACTIONS]) {
+			snprintf(field, sizeof(field), "%s.selectors[%u]", b->field, s);
+			add_problem(b, field, "matchReturnArgs and matchReturnActions are not "
+				    "supported on uprobes");
+		}
+		/* the same selector compiler and BPF evaluation as syscall hooks */
+		check_sys_selector(b, s);
+	}
+	plan_sys_actions(b);
+}
+
 static void plan_hook(struct builder *b, uint32_t i)
 {
 	const struct tetra__policy_hook *h = &b->p->hooks[i];
@@ -1070,6 +1133,8 @@ static void plan_hook(struct builder *b, uint32_t i)
 		plan_sys_actions(b);
 	} else if (ph->mechanism == TETRA_MECH_TRACEPOINT) {
 		check_tp_hook(b);
+	} else if (ph->mechanism == TETRA_MECH_UPROBE) {
+		check_up_hook(b);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <tetra/event.h>
 #include <tetra/plan.h>
 
+#include "plan.h"
 #include "policy.h"
 #include "policy_runtime.h"
 #include "syscalls.h"
@@ -550,6 +551,26 @@ static int add_nr(struct tetra_ctx *ctx, const struct tetra__policy_hook *h, uin
 	return 0;
 }
 
+/* Hook kinds with no mechanism yet: say whether the kernel or this library is missing. */
+static int refuse_kind(struct tetra_ctx *ctx, const struct tetra__policy_hook *h)
+{
+	const struct tetra_features *f = tetra__ctx_features(ctx);
+	uint64_t a = f ? f->available : 0;
+	int lsm = h->kind == TETRA_HOOK_LSM;
+	int kernel_has = lsm ? (a & (1ull << TETRA_FEATURE_LSM_ACTIVE)) &&
+				       (a & (1ull << TETRA_FEATURE_LSM_LOADABLE))
+			     : (a & (1ull << TETRA_FEATURE_KPROBE)) ||
+				       (a & (1ull << TETRA_FEATURE_FENTRY));
+
+	return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED,
+			    "policy hook %s[%u] \"%s\": %s are not implemented in this libtetra "
+			    "version%s", lsm ? "lsmhooks" : "kprobes", h->kind_index,
+			    h->call ? h->call : "",
+			    lsm ? "LSM hooks (BPF LSM)" : "kernel function hooks (kprobe/fentry)",
+			    kernel_has ? "" : lsm ? ", and this kernel has no BPF LSM" :
+			    ", and this kernel allows neither kprobe nor fentry");
+}
+
 int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy *p,
 			       uint32_t hi, struct tetra__hook_slot *slot, uint32_t *next_matcher)
 {
@@ -557,10 +578,7 @@ int tetra__policy_compile_hook(struct tetra_ctx *ctx, const struct tetra_policy 
 	int err;
 
 	if (h->kind != TETRA_HOOK_KPROBE || !(h->flags & TETRA_HOOK_F_SYSCALL))
-		return tetra__error(ctx, -TETRA_E_NOT_SUPPORTED,
-				    "policy hook %s \"%s\": only syscall hooks are implemented in "
-				    "this version (see tetra_ctx_plan_policy)",
-				    tetra_policy_hook_kind_name(h->kind), h->call ? h->call : "");
+		return refuse_kind(ctx, h);
 	if (h->flags & TETRA_HOOK_F_RETURN) {
 		const struct tetra__policy_arg *ra = &h->return_arg;
 		int type = tp_arg_type(ra->type);

@@ -240,6 +240,13 @@ TETRA_API int tetra_ctx_add_policy(struct tetra_ctx *ctx, const struct tetra_pol
 				goto rollback;
 			continue;
 		}
+		if (p->hooks[h].kind == TETRA_HOOK_UPROBE) {
+			/* uprobes: their own program and slots (policy_uprobe.c) */
+			err = tetra__up_add_hook(ctx, p, h, lp->id, lp->name);
+			if (err)
+				goto rollback;
+			continue;
+		}
 		while (s < TP_MAX_HOOKS && e->slots[s].used)
 			s++;
 		if (s == TP_MAX_HOOKS) {
@@ -276,6 +283,7 @@ TETRA_API int tetra_ctx_add_policy(struct tetra_ctx *ctx, const struct tetra_pol
 
 rollback:
 	tetra__tp_remove_policy(ctx, lp->id);
+	tetra__up_remove_policy(ctx, lp->id);
 	for (uint32_t i = 0; i < n_taken; i++)
 		release_slot(e, taken[i]);
 	write_dispatch(ctx, e);
@@ -301,6 +309,7 @@ TETRA_API int tetra_ctx_remove_policy(struct tetra_ctx *ctx, uint32_t id)
 		return tetra__error(ctx, -ENOENT, "remove policy %u: no such policy", id);
 	lp = *pp;
 	tetra__tp_remove_policy(ctx, id);
+	tetra__up_remove_policy(ctx, id);
 	/* dispatch first: once no syscall reaches the hooks, their configs can go */
 	for (uint32_t s = 0; s < TP_MAX_HOOKS; s++)
 		if (e->slots[s].used && e->slots[s].policy_id == id)
@@ -320,6 +329,7 @@ void tetra__policies_free(struct tetra_ctx *ctx)
 	struct tetra__policy_engine *e = ctx->policy_engine;
 
 	tetra__tp_free(ctx);
+	tetra__up_free(ctx);
 	if (!e)
 		return;
 	tetra_policy_syscall_bpf__destroy(e->skel);

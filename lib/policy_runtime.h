@@ -62,6 +62,14 @@ void tetra__tp_free(struct tetra_ctx *ctx);
 /* Decode a TETRA_WIRE_TRACEPOINT record into a process_tracepoint event and deliver it. */
 int tetra__tp_handle_record(struct tetra_ctx *ctx, const void *data, size_t size);
 
+/* uprobes: hooks (policy_uprobe.c): one slot per (hook, symbol or offset). */
+int tetra__up_add_hook(struct tetra_ctx *ctx, const struct tetra_policy *p, uint32_t hi,
+		       uint32_t policy_id, const char *policy_name);
+void tetra__up_remove_policy(struct tetra_ctx *ctx, uint32_t policy_id);
+void tetra__up_free(struct tetra_ctx *ctx);
+/* Decode a TETRA_WIRE_UPROBE record into a process_uprobe event and deliver it. */
+int tetra__up_handle_record(struct tetra_ctx *ctx, const void *data, size_t size);
+
 /*
  * matchNamespaces "host_ns": the inode number of pid 1's namespace @ns (TETRA_NS_*) from
  * /proc/1/ns, or where that is denied the kernel's initial namespace when its number is

@@ -243,6 +243,9 @@ static int on_record(void *arg, void *data, size_t size)
 	case TETRA_WIRE_TRACEPOINT:
 		r = tetra__tp_handle_record(ctx, data, size);
 		break;
+	case TETRA_WIRE_UPROBE:
+		r = tetra__up_handle_record(ctx, data, size);
+		break;
 	default:
 		ctx->stats.decode_errors++;
 		return 0;

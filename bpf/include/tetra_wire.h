@@ -15,6 +15,7 @@
 #define TETRA_WIRE_EXIT		3
 #define TETRA_WIRE_POLICY	4	/* struct tetra_wire_policy, tetra_policy_wire.h */
 #define TETRA_WIRE_TRACEPOINT	5	/* struct tetra_wire_policy from a tracepoints: hook */
+#define TETRA_WIRE_UPROBE	6	/* struct tetra_wire_policy from a uprobes: hook */
 
 /* Loss categories, as TETRA_LOST_* in include/tetra/event.h. */
 #define TETRA_WIRE_LOST_EXEC	0

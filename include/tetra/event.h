@@ -25,6 +25,7 @@ struct tetra_process;
 #define TETRA_EVENT_PROCESS_FORK	3	/* "process_fork": a new thread group, no exec */
 #define TETRA_EVENT_PROCESS_KPROBE	4	/* "process_kprobe": a policy hook matched */
 #define TETRA_EVENT_PROCESS_TRACEPOINT	5	/* "process_tracepoint": a tracepoints: hook matched */
+#define TETRA_EVENT_PROCESS_UPROBE	6	/* "process_uprobe": a uprobes: hook matched */
 #define TETRA_EVENT_LOST		100	/* "lost_events": records the kernel could not queue */
 
 /* Loss categories (tetra_event_lost(), tetra_stats.lost[]). */
@@ -118,6 +119,9 @@ TETRA_API uint32_t tetra_event_action(const struct tetra_event *ev);
 /* process_tracepoint: the tracepoint's subsystem ("syscalls") and event ("sys_enter_mkdirat"). */
 TETRA_API const char *tetra_event_tracepoint_subsys(const struct tetra_event *ev);
 TETRA_API const char *tetra_event_tracepoint_event(const struct tetra_event *ev);
+/* process_uprobe: the probed binary's path and the symbol ("0x<offset>" for offsets). */
+TETRA_API const char *tetra_event_uprobe_path(const struct tetra_event *ev);
+TETRA_API const char *tetra_event_uprobe_symbol(const struct tetra_event *ev);
 
 /* process_kprobe arguments, in the order of the hook's args[]; out of range gives 0/NULL. */
 TETRA_API uint32_t tetra_event_arg_count(const struct tetra_event *ev);

@@ -531,7 +531,7 @@ Test(policy, what_cannot_be_enforced_is_refused_with_the_reason, .timeout = 60)
 		       "spec:\n"
 		       "  lsmhooks:\n"
 		       "  - hook: file_open\n",
-		       -TETRA_E_NOT_SUPPORTED, "only syscall hooks");
+		       -TETRA_E_NOT_SUPPORTED, "LSM hooks (BPF LSM) are not implemented");
 	expect_refused(openat_policy(yaml, sizeof(yaml),
 				     "    selectors:\n"
 				     "    - matchActions:\n"

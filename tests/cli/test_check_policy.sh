@@ -129,8 +129,13 @@ expect "kprobes[0] \"security_socket_connect\": kernel function hooks" \
 check "security-socket-connect: kernel function hook" 1 \
 	--check-policy "$policies/security-socket-connect.yaml"
 
-expect "uprobes[0] /bin/bash: "
-check "uprobe: not implemented or not allowed" 1 --check-policy "$policies/uprobe.yaml"
+if grep -Eq '^uprobe +yes' "$tmp/probe" && [ -e /bin/bash ]; then
+	expect "uprobes[0] /bin/bash: uprobe"
+	check "uprobe: planned as a uprobe" 0 --check-policy "$policies/uprobe.yaml"
+else
+	expect "uprobes[0] /bin/bash: "
+	check "uprobe: not allowed here" 1 --check-policy "$policies/uprobe.yaml"
+fi
 
 if [ "$syscall_tp" -eq 1 ]; then
 	expect "kprobes[0].selectors[0].matchPIDs[0]: followForks is not supported"
