@@ -33,13 +33,6 @@ struct tetra__policy_engine {
 	uint32_t next_matcher;
 };
 
-static int share_map(struct tetra_ctx *ctx, struct bpf_map *m, const char *name)
-{
-	int fd = tetra__process_sensor_map_fd(ctx, name);
-
-	return fd < 0 ? fd : bpf_map__reuse_fd(m, fd);
-}
-
 static int engine_load(struct tetra_ctx *ctx)
 {
 	struct tetra__policy_engine *e;
@@ -65,11 +58,7 @@ static int engine_load(struct tetra_ctx *ctx)
 		free(e);
 		return err;
 	}
-	err = share_map(ctx, e->skel->maps.tetra_events, "tetra_events");
-	if (!err)
-		err = share_map(ctx, e->skel->maps.tetra_counters, "tetra_counters");
-	if (!err)
-		err = share_map(ctx, e->skel->maps.tetra_binaries, "tetra_binaries");
+	err = tetra__process_sensor_share_maps(ctx, e->skel->obj);
 	if (err) {
 		err = tetra__error(ctx, err, "load policy engine: share maps: %s",
 				   tetra_strerror(err));
@@ -346,50 +335,33 @@ void tetra__policies_free(struct tetra_ctx *ctx)
 	ctx->policy_engine = NULL;
 }
 
-int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t size)
+uint32_t tetra__policy_action(uint32_t tp_action)
 {
-	const struct tetra_wire_policy *r = data;
-	struct tetra__policy_engine *e = ctx->policy_engine;
-	struct tetra_event ev = { .type = TETRA_EVENT_PROCESS_KPROBE };
-	struct tetra__hook_slot *slot;
+	return tp_action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
+	       tp_action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL : TETRA_ACTION_POST;
+}
+
+int tetra__policy_deliver(struct tetra_ctx *ctx, const struct tetra_wire_policy *r, size_t size,
+			  const struct tetra__hook_slot *hs, uint32_t data_args,
+			  struct tetra_event *ev)
+{
 	struct tetra_process *unknown = NULL;
-	char function[64];
 	size_t off = 0;
 	int ret;
 
-	if (size < sizeof(*r) || !e || r->hook >= TP_MAX_HOOKS || r->n_args > TP_MAX_ARGS) {
-		ctx->stats.decode_errors++;
-		return 0;
-	}
-	slot = &e->slots[r->hook];
-	if (!slot->used)
-		return 0;	/* the policy was removed while this record was queued */
-	tetra__syscall_function(r->syscall, function, sizeof(function));
-	ev.seq = r->hdr.seq;
-	ev.ktime = r->hdr.ktime;
-	ev.policy_name = slot->policy_name;
-	ev.function_name = function;
-	ev.action = r->action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
-		    r->action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL : TETRA_ACTION_POST;
-	ev.n_args = r->n_args;
-	if (r->flags & TP_REC_F_RETURN) {
-		ev.has_return = 1;
-		ev.return_action = r->ret_action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
-				   r->ret_action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL :
-				   TETRA_ACTION_POST;
-		ev.ret.type = slot->ret_type ? slot->ret_type : TETRA_ARG_INT;
-		ev.ret.value = (uint64_t)r->ret;
-	}
+	ev->seq = r->hdr.seq;
+	ev->ktime = r->hdr.ktime;
+	ev->policy_name = hs->policy_name;
+	ev->action = tetra__policy_action(r->action);
+	ev->n_args = r->n_args;
 	for (uint32_t i = 0; i < r->n_args; i++) {
-		struct tetra__event_arg *a = &ev.args[i];
+		struct tetra__event_arg *a = &ev->args[i];
 
-		a->type = slot->arg_type[i];
-		a->label = slot->arg_label[i];
+		a->type = hs->arg_type[i];
+		a->label = hs->arg_label[i];
 		a->value = r->ints[i];
 		a->truncated = r->truncated[i];
-		if (slot->cfg.args[i].type == TP_ARG_STRING ||
-		    slot->cfg.args[i].type == TP_ARG_CHAR_BUF ||
-		    slot->cfg.args[i].type == TP_ARG_FD) {
+		if (data_args & (1u << i)) {
 			if (sizeof(*r) + off + r->data_len[i] + 1 > size) {
 				ctx->stats.decode_errors++;
 				return 0;
@@ -399,20 +371,54 @@ int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t 
 			off += r->data_len[i] + 1;
 		}
 	}
-	ev.process = tetra__process_cache_lookup(ctx->processes, r->pid);
-	if (!ev.process) {
+	ev->process = tetra__process_cache_lookup(ctx->processes, r->pid);
+	if (!ev->process) {
+		/* started before us without /proc seeding, or evicted: say so, keep the pid */
 		unknown = tetra__process_new();
 		if (!unknown)
 			return -ENOMEM;
 		unknown->pid = r->pid;
 		unknown->tid = r->tid;
 		unknown->flags = TETRA_PROCESS_UNKNOWN;
-		ev.process = unknown;
+		ev->process = unknown;
 		ctx->stats.unknown_processes++;
 	}
-	ev.parent = ev.process->ppid ? tetra__process_cache_lookup(ctx->processes,
-								    ev.process->ppid) : NULL;
-	ret = tetra__deliver(ctx, &ev);
+	ev->parent = ev->process->ppid ? tetra__process_cache_lookup(ctx->processes,
+								      ev->process->ppid) : NULL;
+	ret = tetra__deliver(ctx, ev);
 	tetra__process_free(unknown);
 	return ret;
+}
+
+int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t size)
+{
+	const struct tetra_wire_policy *r = data;
+	struct tetra__policy_engine *e = ctx->policy_engine;
+	struct tetra_event ev = { .type = TETRA_EVENT_PROCESS_KPROBE };
+	struct tetra__hook_slot *slot;
+	char function[64];
+	uint32_t data_args = 0;
+
+	if (size < sizeof(*r) || !e || r->hook >= TP_MAX_HOOKS || r->n_args > TP_MAX_ARGS) {
+		ctx->stats.decode_errors++;
+		return 0;
+	}
+	slot = &e->slots[r->hook];
+	if (!slot->used)
+		return 0;	/* the policy was removed while this record was queued */
+	tetra__syscall_function(r->syscall, function, sizeof(function));
+	ev.function_name = function;
+	if (r->flags & TP_REC_F_RETURN) {
+		ev.has_return = 1;
+		ev.return_action = tetra__policy_action(r->ret_action);
+		ev.ret.type = slot->ret_type ? slot->ret_type : TETRA_ARG_INT;
+		ev.ret.value = (uint64_t)r->ret;
+	}
+	for (uint32_t i = 0; i < r->n_args && i < TP_MAX_ARGS; i++) {
+		uint8_t t = slot->cfg.args[i].type;
+
+		if (t == TP_ARG_STRING || t == TP_ARG_CHAR_BUF || t == TP_ARG_FD)
+			data_args |= 1u << i;
+	}
+	return tetra__policy_deliver(ctx, r, size, slot, data_args, &ev);
 }

@@ -28,6 +28,18 @@ struct tetra__hook_slot {
 	struct tp_hook cfg;
 };
 
+/* TETRA_ACTION_* for a TP_ACT_* the kernel side took. */
+uint32_t tetra__policy_action(uint32_t tp_action);
+
+/*
+ * What every policy record shares: fill @ev's sequence, time, policy, action and
+ * arguments from @r (the arguments in bit mask @data_args carry bytes in r->data) and
+ * deliver it with its process and parent. The caller has set the kind-specific fields.
+ */
+int tetra__policy_deliver(struct tetra_ctx *ctx, const struct tetra_wire_policy *r, size_t size,
+			  const struct tetra__hook_slot *hs, uint32_t data_args,
+			  struct tetra_event *ev);
+
 /* Decode a TETRA_WIRE_POLICY record into a process_kprobe event and deliver it. */
 int tetra__policy_handle_record(struct tetra_ctx *ctx, const void *data, size_t size);
 

@@ -48,13 +48,6 @@ struct fmt_field {
 	int is_signed;
 };
 
-static int share_map(struct tetra_ctx *ctx, struct bpf_map *m, const char *name)
-{
-	int fd = tetra__process_sensor_map_fd(ctx, name);
-
-	return fd < 0 ? fd : bpf_map__reuse_fd(m, fd);
-}
-
 static int engine_load(struct tetra_ctx *ctx)
 {
 	struct tetra__tp_engine *e;
@@ -78,11 +71,7 @@ static int engine_load(struct tetra_ctx *ctx)
 		free(e);
 		return err;
 	}
-	err = share_map(ctx, e->skel->maps.tetra_events, "tetra_events");
-	if (!err)
-		err = share_map(ctx, e->skel->maps.tetra_counters, "tetra_counters");
-	if (!err)
-		err = share_map(ctx, e->skel->maps.tetra_binaries, "tetra_binaries");
+	err = tetra__process_sensor_share_maps(ctx, e->skel->obj);
 	if (err) {
 		err = tetra__error(ctx, err, "load tracepoint engine: share maps: %s",
 				   tetra_strerror(err));
@@ -423,10 +412,8 @@ int tetra__tp_handle_record(struct tetra_ctx *ctx, const void *data, size_t size
 	const struct tetra_wire_policy *r = data;
 	struct tetra__tp_engine *e = ctx->tp_engine;
 	struct tetra_event ev = { .type = TETRA_EVENT_PROCESS_TRACEPOINT };
-	struct tetra_process *unknown = NULL;
 	struct tpt_slot *s;
-	size_t off = 0;
-	int ret;
+	uint32_t data_args = 0;
 
 	if (size < sizeof(*r) || !e || r->hook >= TP_MAX_HOOKS || r->n_args > TP_MAX_ARGS) {
 		ctx->stats.decode_errors++;
@@ -435,45 +422,10 @@ int tetra__tp_handle_record(struct tetra_ctx *ctx, const void *data, size_t size
 	s = &e->slots[r->hook];
 	if (!s->hs.used || !s->link)
 		return 0;	/* the policy was removed while this record was queued */
-	ev.seq = r->hdr.seq;
-	ev.ktime = r->hdr.ktime;
-	ev.policy_name = s->hs.policy_name;
 	ev.subsys = s->subsys;
 	ev.event = s->event;
-	ev.action = r->action == TP_ACT_SIGKILL ? TETRA_ACTION_SIGKILL :
-		    r->action == TP_ACT_SIGNAL ? TETRA_ACTION_SIGNAL : TETRA_ACTION_POST;
-	ev.n_args = r->n_args;
-	for (uint32_t i = 0; i < r->n_args; i++) {
-		struct tetra__event_arg *a = &ev.args[i];
-
-		a->type = s->hs.arg_type[i];
-		a->label = s->hs.arg_label[i];
-		a->value = r->ints[i];
-		a->truncated = r->truncated[i];
-		if (s->fields.f[i].is_string) {
-			if (sizeof(*r) + off + r->data_len[i] + 1 > size) {
-				ctx->stats.decode_errors++;
-				return 0;
-			}
-			a->str = r->data + off;
-			a->len = r->data_len[i];
-			off += r->data_len[i] + 1;
-		}
-	}
-	ev.process = tetra__process_cache_lookup(ctx->processes, r->pid);
-	if (!ev.process) {
-		unknown = tetra__process_new();
-		if (!unknown)
-			return -ENOMEM;
-		unknown->pid = r->pid;
-		unknown->tid = r->tid;
-		unknown->flags = TETRA_PROCESS_UNKNOWN;
-		ev.process = unknown;
-		ctx->stats.unknown_processes++;
-	}
-	ev.parent = ev.process->ppid ? tetra__process_cache_lookup(ctx->processes,
-								    ev.process->ppid) : NULL;
-	ret = tetra__deliver(ctx, &ev);
-	tetra__process_free(unknown);
-	return ret;
+	for (uint32_t i = 0; i < r->n_args && i < TP_MAX_ARGS; i++)
+		if (s->fields.f[i].is_string)
+			data_args |= 1u << i;
+	return tetra__policy_deliver(ctx, r, size, &s->hs, data_args, &ev);
 }

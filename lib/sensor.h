@@ -15,6 +15,13 @@ void tetra__process_sensor_read_lost(struct tetra_ctx *ctx, uint64_t lost[TETRA_
 /* The fd of the process sensor's map @name (ring buffer, counters, binaries) to share. */
 int tetra__process_sensor_map_fd(struct tetra_ctx *ctx, const char *name);
 
+struct bpf_object;
+/*
+ * Point a policy object's ring buffer, counters and binaries maps at the process
+ * sensor's, before it is loaded: one ring buffer and one numbering per context.
+ */
+int tetra__process_sensor_share_maps(struct tetra_ctx *ctx, struct bpf_object *obj);
+
 void tetra__sensors_disable_all(struct tetra_ctx *ctx);
 /* Refresh ctx->stats.lost[] and lost_total from the kernel counters. */
 void tetra__sensors_poll_lost(struct tetra_ctx *ctx);

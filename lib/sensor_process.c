@@ -455,6 +455,23 @@ int tetra__process_sensor_map_fd(struct tetra_ctx *ctx, const char *name)
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
+int tetra__process_sensor_share_maps(struct tetra_ctx *ctx, struct bpf_object *obj)
+{
+	static const char *const shared[] = { "tetra_events", "tetra_counters", "tetra_binaries" };
+
+	for (size_t i = 0; i < TETRA_ARRAY_SIZE(shared); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared[i]);
+		int fd = tetra__process_sensor_map_fd(ctx, shared[i]), err;
+
+		if (!m || fd < 0)
+			return m ? fd : -ENOENT;
+		err = bpf_map__reuse_fd(m, fd);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 void tetra__process_sensor_disable(struct tetra_ctx *ctx)
 {
 	destroy(ctx, ctx->process_sensor);
