@@ -177,7 +177,8 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	struct tetra_wire_policy *r;
 	struct tp_hook *h;
-	__u32 off = 0, sel = 0, action = TP_ACT_NONE, signal = 0, no_post = 0;
+	struct tp_verdict v;
+	__u32 off = 0;
 
 	h = bpf_map_lookup_elem(&tp_hooks, &hook);
 	if (!s || !h)
@@ -226,44 +227,18 @@ __noinline int tp_run_hook(struct bpf_raw_tracepoint_args *ctx, __u32 hook, __u3
 			off = POLICY_DATA_MAX - TP_ARG_DATA_MAX - 1;
 	}
 
-	if (h->n_selectors) {
-		for (sel = 0; sel < TP_MAX_SELECTORS; sel++) {
-			if (sel >= h->n_selectors)
-				return 0;	/* no selector matched: nothing happens */
-			if (tp_match_selector(hook, sel))
-				break;
-		}
-		if (sel >= TP_MAX_SELECTORS)
-			return 0;
-		action = h->selectors[slot(sel)].action;
-		signal = h->selectors[slot(sel)].signal;
-		no_post = h->selectors[slot(sel)].no_post;
-		sel++;
-	}
-
-	if (action == TP_ACT_SIGKILL)
-		bpf_send_signal(9);
-	else if (action == TP_ACT_SIGNAL && signal)
-		bpf_send_signal(signal);
+	if (!tp_decide(h, hook, &v))
+		return 0;	/* no selector matched: nothing happens */
 	/* a return hook may still act or post at sys_exit */
-	if (no_post && !h->ret)
+	if (v.no_post && !h->ret)
 		return 0;
 
-	r->hdr.type = TETRA_WIRE_POLICY;
-	r->hdr.ktime = bpf_ktime_get_boot_ns();
-	r->pid = bpf_get_current_pid_tgid() >> 32;
-	r->tid = (__u32)bpf_get_current_pid_tgid();
-	r->selector = sel;
-	r->action = action;
-	r->syscall = nr;
-	if (off > POLICY_DATA_MAX)
-		off = POLICY_DATA_MAX;
-	r->data_size = off;
+	off = tp_stamp(r, TETRA_WIRE_POLICY, &v, nr, off);
 	if (h->ret) {
 		struct tp_stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(), .hook = hook };
 
 		/* entry NoPost is kept in the record: sys_exit still runs the return actions */
-		r->flags = no_post ? TP_REC_F_NO_POST : 0;
+		r->flags = v.no_post ? TP_REC_F_NO_POST : 0;
 		if (bpf_map_update_elem(&tp_stash, &k, r, BPF_ANY))
 			policy_lost();
 		return 0;

@@ -153,7 +153,8 @@ static __always_inline int tpt_run_hook(__u64 base, __u32 hook)
 	struct tetra_wire_policy *r;
 	struct tpt_fields *fs;
 	struct tp_hook *h;
-	__u32 off = 0, sel = 0, action = TP_ACT_NONE, signal = 0, no_post = 0;
+	struct tp_verdict v;
+	__u32 off = 0;
 
 	h = bpf_map_lookup_elem(&tp_hooks, &hook);
 	fs = bpf_map_lookup_elem(&tpt_fields, &hook);
@@ -200,37 +201,12 @@ static __always_inline int tpt_run_hook(__u64 base, __u32 hook)
 			off = POLICY_DATA_MAX - TP_ARG_DATA_MAX - 1;
 	}
 
-	if (h->n_selectors) {
-		for (sel = 0; sel < TP_MAX_SELECTORS; sel++) {
-			if (sel >= h->n_selectors)
-				return 0;	/* no selector matched: nothing happens */
-			if (tp_match_selector(hook, sel))
-				break;
-		}
-		if (sel >= TP_MAX_SELECTORS)
-			return 0;
-		action = h->selectors[slot(sel)].action;
-		signal = h->selectors[slot(sel)].signal;
-		no_post = h->selectors[slot(sel)].no_post;
-		sel++;
-	}
-
-	if (action == TP_ACT_SIGKILL)
-		bpf_send_signal(9);
-	else if (action == TP_ACT_SIGNAL && signal)
-		bpf_send_signal(signal);
-	if (no_post)
+	if (!tp_decide(h, hook, &v))
+		return 0;	/* no selector matched: nothing happens */
+	if (v.no_post)
 		return 0;
 
-	r->hdr.type = TETRA_WIRE_TRACEPOINT;
-	r->hdr.ktime = bpf_ktime_get_boot_ns();
-	r->pid = bpf_get_current_pid_tgid() >> 32;
-	r->tid = (__u32)bpf_get_current_pid_tgid();
-	r->selector = sel;
-	r->action = action;
-	r->syscall = 0;
-	if (off > POLICY_DATA_MAX)
-		off = POLICY_DATA_MAX;
+	off = tp_stamp(r, TETRA_WIRE_TRACEPOINT, &v, 0, off);
 	tetra_emit(&r->hdr, sizeof(*r) + TP_BOUND(off, 8191), TETRA_WIRE_LOST_POLICY);
 	return 0;
 }

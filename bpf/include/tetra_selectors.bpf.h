@@ -308,4 +308,61 @@ __noinline int tp_match_selector(__u32 hook, __u32 sel)
 	return 1;
 }
 
+
+/* What the first matching selector of a hook decided. */
+struct tp_verdict {
+	__u32 selector;		/* 1-based; 0 when the hook has no selectors */
+	__u32 action;		/* TP_ACT_* */
+	__u32 no_post;
+};
+
+/*
+ * Evaluate @h's selectors in order (OR-ed, first match wins) and send the signal the
+ * matching one asks for. Returns 0 when none matched: nothing is done or posted.
+ */
+static __always_inline int tp_decide(struct tp_hook *h, __u32 hook, struct tp_verdict *v)
+{
+	__u32 sel, signal = 0;
+
+	v->selector = 0;
+	v->action = TP_ACT_NONE;
+	v->no_post = 0;
+	if (h->n_selectors) {
+		for (sel = 0; sel < TP_MAX_SELECTORS; sel++) {
+			if (sel >= h->n_selectors)
+				return 0;
+			if (tp_match_selector(hook, sel))
+				break;
+		}
+		if (sel >= TP_MAX_SELECTORS)
+			return 0;
+		v->action = h->selectors[slot(sel)].action;
+		signal = h->selectors[slot(sel)].signal;
+		v->no_post = h->selectors[slot(sel)].no_post;
+		v->selector = sel + 1;
+	}
+	if (v->action == TP_ACT_SIGKILL)
+		bpf_send_signal(9);
+	else if (v->action == TP_ACT_SIGNAL && signal)
+		bpf_send_signal(signal);
+	return 1;
+}
+
+/* Stamp record @r of @type for the current task; returns its data size, bounded. */
+static __always_inline __u32 tp_stamp(struct tetra_wire_policy *r, __u32 type,
+				      const struct tp_verdict *v, __u32 nr, __u32 off)
+{
+	r->hdr.type = type;
+	r->hdr.ktime = bpf_ktime_get_boot_ns();
+	r->pid = bpf_get_current_pid_tgid() >> 32;
+	r->tid = (__u32)bpf_get_current_pid_tgid();
+	r->selector = v->selector;
+	r->action = v->action;
+	r->syscall = nr;
+	if (off > POLICY_DATA_MAX)
+		off = POLICY_DATA_MAX;
+	r->data_size = off;
+	return off;
+}
+
 #endif /* TETRA_SELECTORS_BPF_H */
