@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -199,11 +200,17 @@ Test(process, fork_without_exec_then_exit, .timeout = 30)
 	tetra_ctx_free(ctx);
 }
 
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
 Test(process, threads_are_not_processes, .timeout = 30)
 {
 	struct tetra_ctx *ctx;
 	struct th_recorder *rec;
 	const struct th_event *e;
+	int forks = 0;
 	pid_t pid;
 
 	th_require_bpf();
@@ -211,18 +218,25 @@ Test(process, threads_are_not_processes, .timeout = 30)
 	rec = th_record(ctx);
 	pid = fork();
 	if (pid == 0) {
-		/* a shell pipeline's threads would be hard to see; python is not assumed */
-		execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
-		_exit(101);
+		/* a new thread joins the child's thread group: no process event for it */
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_main, NULL) || pthread_join(t, NULL))
+			_exit(1);
+		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
 	e = th_wait_event(ctx, rec, TETRA_EVENT_PROCESS_EXIT, pid, TIMEOUT_MS);
 	cr_assert_not_null(e);
-	for (size_t i = 0; i < rec->n; i++)
-		if (rec->ev[i].type == TETRA_EVENT_PROCESS_FORK)
-			cr_expect_eq(rec->ev[i].pid, rec->ev[i].tid,
-				     "fork event for a thread %u of %u", rec->ev[i].tid,
-				     rec->ev[i].pid);
+	cr_expect_eq(e->exit_status, 0, "the child could not create its thread");
+	for (size_t i = 0; i < rec->n; i++) {
+		if (rec->ev[i].type != TETRA_EVENT_PROCESS_FORK)
+			continue;
+		cr_expect_eq(rec->ev[i].pid, rec->ev[i].tid, "fork event for a thread %u of %u",
+			     rec->ev[i].tid, rec->ev[i].pid);
+		forks += rec->ev[i].pid == (uint32_t)pid;
+	}
+	cr_expect_eq(forks, 1, "one fork event for the child, none for its thread");
 	tetra_ctx_free(ctx);
 }
 
